@@ -1,0 +1,16 @@
+from community_admin.accounts.permissions import has_permission
+
+# (label, url name, permission). Later capabilities add their entries here.
+NAVIGATION = [
+    ("首页", "home", "org.view"),
+    ("办公用房标准", "dashboards:office-norms", "org.view"),
+    ("API 令牌", "accounts:token-list", "tokens.manage"),
+    ("审计日志", "accounts:audit-list", "audit.view"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": [(label, name) for label, name, perm in NAVIGATION if has_permission(user, perm)]}

@@ -1,0 +1,76 @@
+"""Declared permissions: a view names the permission it needs; this module decides who has it.
+`HasRolePermission` checks it for the API, `PermissionRequiredMixin` for pages."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from rest_framework import permissions
+
+from community_admin.accounts.models import ApiToken, Role
+from community_admin.core import audit
+from community_admin.core.models import AuditLog
+
+ALL_ROLES = frozenset(Role)
+
+# permission name -> roles that hold it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "org.view": ALL_ROLES,
+    "audit.view": frozenset({Role.BUREAU}),
+    "tokens.manage": frozenset({Role.BUREAU}),
+    "norms.manage": frozenset({Role.BUREAU}),
+}
+
+# permission name -> the token scope a department's API token needs for it
+TOKEN_SCOPES: dict[str, str] = {
+    "org.view": ApiToken.Scope.ORG_READ,
+}
+
+
+def has_permission(user, permission: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.role in PERMISSIONS.get(permission, frozenset())
+
+
+def token_allows(token: ApiToken, permission: str) -> bool:
+    scope = TOKEN_SCOPES.get(permission)
+    return scope is not None and token.has_scope(scope)
+
+
+def record_denied(user, permission: str, path: str) -> None:
+    audit.record(
+        actor=user,
+        action="access.denied",
+        result=AuditLog.Result.DENIED,
+        details={"permission": permission, "path": path},
+    )
+
+
+class HasRolePermission(permissions.BasePermission):
+    """The view declares `required_permission` (a name, or a dict from action to name)."""
+
+    def has_permission(self, request, view) -> bool:
+        required = getattr(view, "required_permission", None)
+        if isinstance(required, dict):
+            required = required.get(getattr(view, "action", None) or request.method.lower())
+        if required is None or not request.user or not request.user.is_authenticated:
+            return False
+        allowed = has_permission(request.user, required)
+        if allowed and isinstance(request.auth, ApiToken):
+            allowed = token_allows(request.auth, required)
+        if not allowed:
+            record_denied(request.user, required, request.path)
+        return allowed
+
+
+class PermissionRequiredMixin(LoginRequiredMixin):
+    """Pages: log in first, then hold `required_permission`; otherwise 403 (and an audit row)."""
+
+    required_permission: str = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not has_permission(request.user, self.required_permission):
+            record_denied(request.user, self.required_permission, request.path)
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)

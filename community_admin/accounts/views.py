@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from community_admin.accounts import scoping, selectors, services
+from community_admin.accounts.forms import ApiTokenCreateForm, AuditFilterForm
+from community_admin.accounts.permissions import PermissionRequiredMixin
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+class AuditLogListView(PermissionRequiredMixin, TemplateView):
+    required_permission = "audit.view"
+    template_name = "accounts/audit_list.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        form = AuditFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        page = Paginator(selectors.audit_log_list(filters=filters), self.paginate_by).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
+
+
+class TokenListView(PermissionRequiredMixin, View):
+    """The bureau creates department tokens here; a new key is shown once on the response page."""
+
+    required_permission = "tokens.manage"
+    template_name = "accounts/token_list.html"
+
+    def get(self, request):
+        return self._render(request, ApiTokenCreateForm())
+
+    def post(self, request):
+        form = ApiTokenCreateForm(request.POST)
+        new_key = None
+        if form.is_valid():
+            try:
+                token, new_key = services.api_token_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, f"令牌“{token.name}”已创建。请立即复制，离开本页后无法再次查看。")
+                form = ApiTokenCreateForm()
+        return self._render(request, form, new_key=new_key, status=200 if new_key or not form.errors else 400)
+
+    def _render(self, request, form, *, new_key=None, status=200):
+        context = {"form": form, "tokens": selectors.api_token_list(), "new_key": new_key}
+        response = render(request, self.template_name, context, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class TokenRevokeView(PermissionRequiredMixin, View):
+    required_permission = "tokens.manage"
+
+    def post(self, request, pk: int):
+        token = scoping.get_in_scope_or_404(selectors.api_token_list(), request.user, pk=pk)
+        try:
+            services.api_token_revoke(actor=request.user, token=token)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, f"令牌“{token.name}”已撤销。")
+        return redirect("accounts:token-list")

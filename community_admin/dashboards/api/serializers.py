@@ -1,0 +1,74 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from community_admin.org import selectors
+from community_admin.org.models import Committee, Street
+
+
+class StreetOutputSerializer(serializers.ModelSerializer):
+    committee_count = serializers.IntegerField(read_only=True)
+    village_converted_count = serializers.IntegerField(read_only=True)
+    households = serializers.IntegerField(read_only=True, allow_null=True)
+    population = serializers.IntegerField(read_only=True, allow_null=True)
+    floating = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Street
+        fields = [
+            "id",
+            "code",
+            "name",
+            "committee_count",
+            "village_converted_count",
+            "households",
+            "population",
+            "floating",
+        ]
+
+
+class OfficeAreaCheckSerializer(serializers.Serializer):
+    norm_code = serializers.CharField()
+    norm_name = serializers.CharField()
+    required_m2 = serializers.DecimalField(max_digits=10, decimal_places=1)
+    actual_m2 = serializers.DecimalField(max_digits=10, decimal_places=1)
+    compliant = serializers.BooleanField()
+    shortfall_m2 = serializers.DecimalField(max_digits=10, decimal_places=1)
+
+
+class CommitteeNormsSerializer(serializers.Serializer):
+    households = serializers.IntegerField()
+    population = serializers.IntegerField()
+    floating = serializers.IntegerField()
+    members_required = serializers.IntegerField()
+    social_workers_required = serializers.IntegerField()
+    office = OfficeAreaCheckSerializer(allow_null=True)
+    office_alternatives = OfficeAreaCheckSerializer(many=True)
+
+
+class CommitteeOutputSerializer(serializers.ModelSerializer):
+    street = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    street_name = serializers.CharField(source="street.name", read_only=True)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    norms = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Committee
+        fields = [
+            "id",
+            "code",
+            "name",
+            "street",
+            "street_name",
+            "kind",
+            "kind_display",
+            "village_converted",
+            "village_converted_on",
+            "party_organisation",
+            "office_area_m2",
+            "norms",
+        ]
+
+    @extend_schema_field(CommitteeNormsSerializer)
+    def get_norms(self, committee: Committee) -> dict:
+        figures = selectors.committee_figures(committee, office_norms=self.context["office_norms"])
+        return CommitteeNormsSerializer(figures).data

@@ -1,0 +1,62 @@
+import django_filters
+from rest_framework import mixins, viewsets
+
+from community_admin.accounts import scoping
+from community_admin.dashboards.api.serializers import CommitteeOutputSerializer, StreetOutputSerializer
+from community_admin.org import selectors
+from community_admin.org.models import Committee, Street
+
+
+class ScopedRetrieveMixin:
+    """Single objects come from the scoped queryset through the one 404 rule of `scoping`."""
+
+    def get_object(self):
+        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
+        obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, **lookup)
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+
+class StreetViewSet(
+    ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Streets the caller may see, with their committee and population totals."""
+
+    required_permission = "org.view"
+    serializer_class = StreetOutputSerializer
+    queryset = Street.objects.none()
+    filterset_fields = ["code"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["code", "name", "households"]
+
+    def get_queryset(self):
+        return selectors.streets_with_totals(scoping.visible_streets(self.request.user))
+
+
+class CommitteeFilter(django_filters.FilterSet):
+    street = django_filters.CharFilter(field_name="street__code")
+
+    class Meta:
+        model = Committee
+        fields = ["street", "kind", "village_converted", "code"]
+
+
+class CommitteeViewSet(
+    ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Committees the caller may see, with their norms (members, social workers, office space) and compliance."""
+
+    required_permission = "org.view"
+    serializer_class = CommitteeOutputSerializer
+    queryset = Committee.objects.none()
+    filterset_class = CommitteeFilter
+    search_fields = ["name", "code"]
+    ordering_fields = ["code", "name", "recorded_households", "office_area_m2"]
+
+    def get_queryset(self):
+        return scoping.visible_committees(self.request.user).select_related("street").order_by("code")
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["office_norms"] = selectors.office_area_norms()
+        return context

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from community_admin.dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("streets/<int:pk>/", views.StreetDetailView.as_view(), name="street-detail"),
+    path("committees/<int:pk>/", views.CommitteeDetailView.as_view(), name="committee-detail"),
+    path("norms/office-area/", views.OfficeNormsView.as_view(), name="office-norms"),
+]

@@ -1,0 +1,105 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.generic import TemplateView
+
+from community_admin.accounts import scoping
+from community_admin.accounts.models import Role
+from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
+from community_admin.dashboards.forms import OfficeNormChoiceForm
+from community_admin.org import selectors, services
+from community_admin.org.models import ServiceCentre
+
+
+class HomeView(PermissionRequiredMixin, TemplateView):
+    """Bureau: every street and its committees; street clerk: its committees; committee staff: its own page."""
+
+    required_permission = "org.view"
+    template_name = "dashboards/home.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.role == Role.COMMITTEE:
+            return redirect("dashboards:committee-detail", pk=request.user.committee_id)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        committees = selectors.committees_with_figures(
+            scoping.visible_committees(user).order_by("street__code", "code")
+        )
+        streets = list(selectors.streets_with_totals(scoping.visible_streets(user)))
+        by_street: dict[int, list] = {s.pk: [] for s in streets}
+        for committee, figures in committees:
+            by_street.setdefault(committee.street_id, []).append((committee, figures))
+        return super().get_context_data(
+            streets=[(s, by_street.get(s.pk, [])) for s in streets],
+            committee_total=len(committees),
+            office_shortfalls=sum(1 for _, f in committees if f.office and not f.office.compliant),
+            **kwargs,
+        )
+
+
+class StreetDetailView(PermissionRequiredMixin, TemplateView):
+    required_permission = "org.view"
+    template_name = "dashboards/street_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        street = scoping.get_in_scope_or_404(
+            selectors.streets_with_totals(scoping.visible_streets(user)), user, pk=self.kwargs["pk"]
+        )
+        committees = scoping.visible_committees(user).filter(street=street).order_by("code")
+        return super().get_context_data(
+            street=street,
+            committees=selectors.committees_with_figures(committees),
+            centres=ServiceCentre.objects.filter(street=street, level=ServiceCentre.Level.STREET),
+            honours=street.honours.all(),
+            **kwargs,
+        )
+
+
+class CommitteeDetailView(PermissionRequiredMixin, TemplateView):
+    required_permission = "org.view"
+    template_name = "dashboards/committee_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        committee = scoping.get_in_scope_or_404(
+            scoping.visible_committees(user).select_related("street"), user, pk=self.kwargs["pk"]
+        )
+        figures = selectors.committee_figures(committee, office_norms=selectors.office_area_norms())
+        return super().get_context_data(
+            committee=committee,
+            figures=figures,
+            centres=committee.service_centres.all(),
+            honours=committee.honours.all(),
+            **kwargs,
+        )
+
+
+class OfficeNormsView(PermissionRequiredMixin, TemplateView):
+    """The office-space norms the district holds, each with its source; the bureau picks the one to measure by."""
+
+    required_permission = "org.view"
+    template_name = "dashboards/office_norms.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            norms=selectors.office_area_norms(),
+            can_choose=has_permission(self.request.user, "norms.manage"),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not has_permission(request.user, "norms.manage"):
+            record_denied(request.user, "norms.manage", request.path)
+            raise PermissionDenied
+        form = OfficeNormChoiceForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
+            return redirect(reverse("dashboards:office-norms"))
+        norm = form.cleaned_data["norm"]
+        services.office_area_norm_choose(actor=request.user, norm=norm)
+        messages.success(request, f"本区办公用房标准已改为：{norm.name}")
+        return redirect(reverse("dashboards:office-norms"))
