@@ -1,7 +1,7 @@
 """Fixtures per role over a small world: two streets, three committees, a police station serving street A.
 
-    street A ── committee A1 (committee user), committee A2
-    street B ── committee B1
+street A ── committee A1 (committee user), committee A2
+street B ── committee B1
 """
 
 from dataclasses import dataclass

@@ -56,7 +56,9 @@ def test_lockout_settings_match_the_policy():
 def test_failed_login_shows_an_error_and_audits_the_attempt(world):
     response = attempt("t-bureau", "not-the-password")
     assert "请输入一个正确的用户名和密码" in response.content.decode() or "正确" in response.content.decode()
-    assert AuditLog.objects.filter(action="auth.login_failed", actor_name="t-bureau", result="failed").exists()
+    assert AuditLog.objects.filter(
+        action="auth.login_failed", actor_name="t-bureau", result="failed"
+    ).exists()
 
 
 def test_session_is_idle_limited_to_30_minutes(world, login):

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_village_converted_needs_its_date_in_clean_and_in_the_database():
-    committee = CommitteeFactory.build(street=StreetFactory(), village_converted=True, village_converted_on=None)
+    committee = CommitteeFactory.build(
+        street=StreetFactory(), village_converted=True, village_converted_on=None
+    )
     with pytest.raises(ValidationError) as exc:
         committee.full_clean()
     assert "village_converted_on" in exc.value.message_dict

@@ -34,7 +34,12 @@ def test_small_demo_district_reproduces_the_report_structure():
         demonstration=Count("id", filter=Q(demonstration_passed=True)),
     )
     assert centres == {
-        "street": 8, "committee": 60, "over_1000": 24, "over_500": 35, "boutique": 26, "demonstration": 19
+        "street": 8,
+        "committee": 60,
+        "over_1000": 24,
+        "over_500": 35,
+        "boutique": 26,
+        "demonstration": 19,
     }
     assert Honour.objects.filter(level="national").count() == 2
     assert Department.objects.filter(kind="police").count() == 8
@@ -64,7 +69,11 @@ def clear_district() -> None:
 
 
 def district_snapshot() -> list:
-    return list(Committee.objects.order_by("code").values_list("name", "recorded_households", "kind", "office_area_m2"))
+    return list(
+        Committee.objects.order_by("code").values_list(
+            "name", "recorded_households", "kind", "office_area_m2"
+        )
+    )
 
 
 def test_seed_is_deterministic_for_a_seed_and_differs_across_seeds():

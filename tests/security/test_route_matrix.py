@@ -79,9 +79,7 @@ def walk(patterns=None, namespace: str = "", prefix: str = ""):
             yield from walk(p.url_patterns, ns, prefix + str(p.pattern))
         elif isinstance(p, URLPattern):
             route = prefix + str(p.pattern)
-            yield f"{namespace}{p.name or f'<unnamed {route}>'}", route, set(
-                p.pattern.regex.groupindex
-            )
+            yield f"{namespace}{p.name or f'<unnamed {route}>'}", route, set(p.pattern.regex.groupindex)
 
 
 def project_routes() -> dict[str, set[str]]:
@@ -107,7 +105,11 @@ def extra(world):
     from community_admin.accounts import services
 
     token, _ = services.api_token_create(
-        actor=world.bureau, department=world.police, name="矩阵测试", scopes=[ApiToken.Scope.ORG_READ], days_valid=5
+        actor=world.bureau,
+        department=world.police,
+        name="矩阵测试",
+        scopes=[ApiToken.Scope.ORG_READ],
+        days_valid=5,
     )
     return {"token": token}
 
