@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.BUREAU}),
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
+    "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
 }
 
 # permission name -> the token scope a department's API token needs for it

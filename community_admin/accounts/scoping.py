@@ -54,12 +54,6 @@ def scope_by_committee(queryset: QuerySet, user, *, field: str = "committee") ->
     return queryset.filter(**{f"{field}__in": visible_committees(user)})
 
 
-def scope_by_street(queryset: QuerySet, user, *, field: str = "street") -> QuerySet:
-    if getattr(user, "is_authenticated", False) and user.role == Role.BUREAU:
-        return queryset
-    return queryset.filter(**{f"{field}__in": visible_streets(user)})
-
-
 def get_in_scope_or_404(queryset: QuerySet, user, **lookup) -> Model:
     """Fetch from an already scoped `queryset`. Missing and out of scope are the same 404; an object
     that exists outside the user's scope is recorded in the audit log as a denied access."""

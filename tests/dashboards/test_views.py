@@ -60,3 +60,32 @@ def test_only_the_bureau_chooses_the_norm(world, login):
         == 403
     )
     assert OfficeAreaNorm.objects.get(district_choice=True).code == "report-20-per-100"
+
+
+def test_street_clerk_corrects_the_office_area_and_it_is_audited(world, login):
+    client = login(world.street_user)
+    url = reverse("dashboards:committee-edit", args=[world.committee_a2.pk])
+    form = client.get(url).context["form"]
+    data = {**form.initial, "office_area_m2": "500", "village_converted_on": ""}
+    data = {k: v for k, v in data.items() if k in form.fields and v is not None}
+    data["village_converted"] = ""
+    response = client.post(url, data)
+    assert response.status_code == 302
+    world.committee_a2.refresh_from_db()
+    assert str(world.committee_a2.office_area_m2) == "500.0"
+    row = AuditLog.objects.get(action="committee.update")
+    assert row.details == {"office_area_m2": ["320.0", "500.0"]} and row.actor == world.street_user
+
+
+def test_village_converted_without_a_date_is_refused_naming_the_field(world, login):
+    client = login(world.bureau)
+    url = reverse("dashboards:committee-edit", args=[world.committee_a1.pk])
+    response = client.post(
+        url,
+        {"name": "甲一社区居委会", "party_organisation": "党支部", "office_area_m2": "320", "village_converted": "on"},
+    )
+    assert response.status_code == 400
+    assert "村改居日期：" in response.content.decode()
+    world.committee_a1.refresh_from_db()
+    assert not world.committee_a1.village_converted
+    assert not AuditLog.objects.filter(action="committee.update").exists()

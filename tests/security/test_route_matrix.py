@@ -57,6 +57,7 @@ ROUTES: dict[str, Route] = {
     "accounts:token-revoke": Route("page", BUREAU, scope=token_scope, method="post", ok=(302,)),
     "dashboards:street-detail": Route("page", scope=street_scope),
     "dashboards:committee-detail": Route("page", scope=committee_scope),
+    "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
     "dashboards:office-norms": Route("page"),
     "api-root": Route("api"),
     "schema": Route("public"),
