@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "community_admin.core",
     "community_admin.org",
     "community_admin.accounts",
+    "residents",
     "community_admin.dashboards",
 ]
 
@@ -163,6 +164,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CommitteeKindEnum": "community_admin.org.models.Committee.Kind",
+        "HouseholdKindEnum": "residents.models.Household.Kind",
+        "PersonStatusEnum": "residents.models.Person.Status",
+        "ActivePersonStatusEnum": "residents.models.ACTIVE_STATUS_CHOICES",
+    },
 }
 
 # Behind a TLS-terminating proxy in production (see README).

@@ -18,11 +18,20 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
+    "residents.view": ALL_ROLES,
+    "residents.register": frozenset({Role.STREET, Role.COMMITTEE, Role.DEPARTMENT}),
+    "residents.edit": frozenset({Role.STREET, Role.COMMITTEE}),
+    "residents.reveal_id": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "residents.import": frozenset({Role.STREET, Role.COMMITTEE}),
+    "residents.export": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
 }
 
 # permission name -> the token scope a department's API token needs for it
 TOKEN_SCOPES: dict[str, str] = {
     "org.view": ApiToken.Scope.ORG_READ,
+    "residents.view": ApiToken.Scope.RESIDENTS_READ,
+    # A police station's token registers floating people (the service refuses any other status for departments).
+    "residents.register": ApiToken.Scope.FLOATING_WRITE,
 }
 
 

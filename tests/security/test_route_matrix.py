@@ -11,9 +11,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from community_admin.accounts.models import ApiToken, Role
+from tests.factories import PersonFactory
 
 ALL = frozenset(Role)
 BUREAU = frozenset({Role.BUREAU})
+KEEPERS = frozenset({Role.STREET, Role.COMMITTEE})  # keep the registry
+REGISTRARS = KEEPERS | {Role.DEPARTMENT}  # a police station registers floating people
+SENSITIVE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 MISSING = 987654321
 
 # scope(world, role, tokens) -> (in-scope id, out-of-scope id or None where the role sees everything)
@@ -32,6 +36,18 @@ def committee_scope(world, role, extra) -> tuple[int, int | None]:
 
 def street_scope(world, role, extra) -> tuple[int, int | None]:
     return world.street_a.pk, None if role == Role.BUREAU else world.street_b.pk
+
+
+def person_scope(world, role, extra) -> tuple[int, int | None]:
+    people = extra["persons"]
+    out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+    return people["A1"].pk, people[out].pk if out else None
+
+
+def household_scope(world, role, extra) -> tuple[int, int | None]:
+    in_scope, out = person_scope(world, role, extra)
+    households = {p.pk: p.household_id for p in extra["persons"].values()}
+    return households[in_scope], households[out] if out else None
 
 
 def token_scope(world, role, extra) -> tuple[int, int | None]:
@@ -66,6 +82,28 @@ ROUTES: dict[str, Route] = {
     "street-detail": Route("api", scope=street_scope),
     "committee-list": Route("api"),
     "committee-detail": Route("api", scope=committee_scope),
+    # The household registry
+    "residents:person-list": Route("page"),
+    "residents:person-export": Route("page", SENSITIVE),
+    "residents:person-detail": Route("page", scope=person_scope),
+    "residents:person-edit": Route("page", KEEPERS, scope=person_scope),
+    "residents:person-reveal": Route("page", SENSITIVE, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-move-out": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-death": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-transfer": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "residents:household-create": Route("page", REGISTRARS),
+    "residents:household-detail": Route("page", scope=household_scope),
+    "residents:person-register": Route("page", REGISTRARS, scope=household_scope),
+    "residents:import": Route("page", KEEPERS),
+    "residents:import-template": Route("page", KEEPERS),
+    "household-list": Route("api"),
+    "household-detail": Route("api", scope=household_scope),
+    "person-list": Route("api"),
+    "person-detail": Route("api", scope=person_scope),
+    "person-reveal-id": Route("api", SENSITIVE, scope=person_scope, method="post"),
+    "person-move-out": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "person-death": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "person-transfer": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
@@ -112,7 +150,11 @@ def extra(world):
         scopes=[ApiToken.Scope.ORG_READ],
         days_valid=5,
     )
-    return {"token": token}
+    persons = {
+        c.code: PersonFactory(household__committee=c)
+        for c in (world.committee_a1, world.committee_a2, world.committee_b1)
+    }
+    return {"token": token, "persons": persons}
 
 
 def _url(name: str, pk: int | None) -> str:
