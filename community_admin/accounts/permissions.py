@@ -17,11 +17,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.BUREAU}),
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
+    # Background jobs: anyone may start the kinds they hold the kind's own permission for, follow the
+    # jobs in their scope and download those results (community_admin/jobs).
+    "jobs.view": ALL_ROLES,
+    "jobs.start": ALL_ROLES,
 }
 
 # permission name -> the token scope a department's API token needs for it
 TOKEN_SCOPES: dict[str, str] = {
     "org.view": ApiToken.Scope.ORG_READ,
+    "jobs.view": ApiToken.Scope.JOBS,
+    "jobs.start": ApiToken.Scope.JOBS,
 }
 
 
