@@ -1,11 +1,21 @@
 """The one API router: every app's viewsets are registered here under /api/v1/."""
 
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
 
 from community_admin.dashboards.api.urls import router as dashboards_router
 from community_admin.jobs.api.urls import router as jobs_router
 
-router = DefaultRouter()
+
+class APIRootView(routers.APIRootView):
+    required_permission = "org.view"
+
+
+class Router(routers.DefaultRouter):
+    include_format_suffixes = False
+    APIRootView = APIRootView
+
+
+router = Router(use_regex_path=False)
 for app_router in (dashboards_router, jobs_router):
     router.registry.extend(app_router.registry)
 

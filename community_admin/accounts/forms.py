@@ -2,11 +2,12 @@ from django import forms
 
 from community_admin.accounts.models import ApiToken
 from community_admin.accounts.services import TOKEN_MAX_DAYS
+from community_admin.core.forms import StyledFormMixin
 from community_admin.core.models import AuditLog
 from community_admin.org.models import Department
 
 
-class ApiTokenCreateForm(forms.Form):
+class ApiTokenCreateForm(StyledFormMixin, forms.Form):
     department = forms.ModelChoiceField(label="部门", queryset=Department.objects.all())
     name = forms.CharField(label="用途说明", max_length=100)
     scopes = forms.MultipleChoiceField(
@@ -15,7 +16,7 @@ class ApiTokenCreateForm(forms.Form):
     days_valid = forms.IntegerField(label="有效天数", min_value=1, max_value=TOKEN_MAX_DAYS, initial=180)
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(StyledFormMixin, forms.Form):
     actor = forms.CharField(label="操作人", required=False, max_length=150)
     action = forms.CharField(label="操作", required=False, max_length=80)
     object_type = forms.CharField(label="对象类型", required=False, max_length=80)

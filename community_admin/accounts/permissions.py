@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({Role.BUREAU}),
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
+    "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
     # Background jobs: anyone may start the kinds they hold the kind's own permission for, follow the
     # jobs in their scope and download those results (community_admin/jobs).
     "jobs.view": ALL_ROLES,

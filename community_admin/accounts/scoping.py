@@ -54,12 +54,6 @@ def scope_by_committee(queryset: QuerySet, user, *, field: str = "committee") ->
     return queryset.filter(**{f"{field}__in": visible_committees(user)})
 
 
-def scope_by_street(queryset: QuerySet, user, *, field: str = "street") -> QuerySet:
-    if getattr(user, "is_authenticated", False) and user.role == Role.BUREAU:
-        return queryset
-    return queryset.filter(**{f"{field}__in": visible_streets(user)})
-
-
 def unit_scope_of(user) -> dict:
     """The unit that work started by `user` belongs to, as the `scope_*` fields of `scope_by_unit`."""
     scope = {"scope_level": ScopeLevel.DISTRICT, "scope_street": None, "scope_committee": None}

@@ -1,9 +1,10 @@
 from django import forms
 
-from community_admin.org.models import OfficeAreaNorm
+from community_admin.core.forms import StyledFormMixin
+from community_admin.org.models import Committee, OfficeAreaNorm
 
 
-class OfficeNormChoiceForm(forms.Form):
+class OfficeNormChoiceForm(StyledFormMixin, forms.Form):
     norm = forms.ModelChoiceField(
         label="办公用房标准",
         queryset=OfficeAreaNorm.objects.all(),
@@ -12,3 +13,12 @@ class OfficeNormChoiceForm(forms.Form):
             "required": "办公用房标准：请选择一项标准。",
         },
     )
+
+
+class CommitteeEditForm(StyledFormMixin, forms.ModelForm):
+    """Input only; the rules (dates, party organisation) are checked by `org.services.committee_update`."""
+
+    class Meta:
+        model = Committee
+        fields = ["name", "party_organisation", "office_area_m2", "village_converted", "village_converted_on"]
+        widgets = {"village_converted_on": forms.DateInput(attrs={"type": "date"})}

@@ -7,5 +7,6 @@ app_name = "dashboards"
 urlpatterns = [
     path("streets/<int:pk>/", views.StreetDetailView.as_view(), name="street-detail"),
     path("committees/<int:pk>/", views.CommitteeDetailView.as_view(), name="committee-detail"),
+    path("committees/<int:pk>/edit/", views.CommitteeEditView.as_view(), name="committee-edit"),
     path("norms/office-area/", views.OfficeNormsView.as_view(), name="office-norms"),
 ]

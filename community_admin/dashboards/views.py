@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import TemplateView
@@ -7,9 +7,9 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
-from community_admin.dashboards.forms import OfficeNormChoiceForm
+from community_admin.dashboards.forms import CommitteeEditForm, OfficeNormChoiceForm
 from community_admin.org import selectors, services
-from community_admin.org.models import ServiceCentre
+from community_admin.org.models import Committee, ServiceCentre
 
 
 class HomeView(PermissionRequiredMixin, TemplateView):
@@ -74,6 +74,7 @@ class CommitteeDetailView(PermissionRequiredMixin, TemplateView):
             figures=figures,
             centres=committee.service_centres.all(),
             honours=committee.honours.all(),
+            can_edit=has_permission(user, "org.edit_committee"),
             **kwargs,
         )
 
@@ -103,3 +104,36 @@ class OfficeNormsView(PermissionRequiredMixin, TemplateView):
         services.office_area_norm_choose(actor=request.user, norm=norm)
         messages.success(request, f"本区办公用房标准已改为：{norm.name}")
         return redirect(reverse("dashboards:office-norms"))
+
+
+class CommitteeEditView(PermissionRequiredMixin, TemplateView):
+    """Street clerks and the bureau correct a committee's record (name, party organisation, office space …)."""
+
+    required_permission = "org.edit_committee"
+    template_name = "dashboards/committee_edit.html"
+
+    def get_committee(self):
+        user = self.request.user
+        return scoping.get_in_scope_or_404(scoping.visible_committees(user), user, pk=self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        committee = self.get_committee()
+        return self.render_to_response(
+            self.get_context_data(committee=committee, form=CommitteeEditForm(instance=committee))
+        )
+
+    def post(self, request, *args, **kwargs):
+        committee = self.get_committee()
+        form = CommitteeEditForm(request.POST, instance=Committee.objects.get(pk=committee.pk))
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            try:
+                services.committee_update(actor=request.user, committee=committee, changes=changes)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, "社区信息已保存。")
+                return redirect("dashboards:committee-detail", pk=committee.pk)
+        context = self.get_context_data(committee=committee, form=form)
+        return self.render_to_response(context, status=400)

@@ -28,6 +28,7 @@ def committee_update(*, actor, committee: Committee, changes: dict) -> Committee
         setattr(committee, name, value)
     committee.full_clean()
     committee.save()
+    committee.refresh_from_db()  # the audit row records values as stored (e.g. decimals at their scale)
     audit.record(
         actor=actor,
         action="committee.update",

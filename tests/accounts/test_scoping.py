@@ -1,0 +1,60 @@
+import pytest
+
+from community_admin.accounts import scoping
+from community_admin.accounts.models import Role
+from community_admin.core.models import AuditLog
+from community_admin.org.models import Committee
+from tests.factories import UserFactory
+
+
+def codes(qs) -> set[str]:
+    return set(qs.values_list("code", flat=True))
+
+
+def test_each_role_sees_its_committees(world):
+    assert codes(scoping.visible_committees(world.bureau)) == {"A1", "A2", "B1"}
+    assert codes(scoping.visible_committees(world.street_user)) == {"A1", "A2"}
+    assert codes(scoping.visible_committees(world.committee_user)) == {"A1"}
+    assert codes(scoping.visible_committees(world.department_user)) == {"A1", "A2"}
+
+
+def test_each_role_sees_its_streets(world):
+    assert codes(scoping.visible_streets(world.bureau)) == {"A", "B"}
+    assert codes(scoping.visible_streets(world.street_user)) == {"A"}
+    assert codes(scoping.visible_streets(world.committee_user)) == {"A"}
+    assert codes(scoping.visible_streets(world.department_user)) == {"A"}
+
+
+def test_a_department_naming_no_streets_serves_the_whole_district(world):
+    world.police.streets.clear()
+    assert codes(scoping.visible_committees(world.department_user)) == {"A1", "A2", "B1"}
+
+
+def test_anonymous_and_inactive_roles_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not scoping.visible_committees(AnonymousUser()).exists()
+    assert not scoping.visible_streets(AnonymousUser()).exists()
+
+
+def test_scope_by_committee_filters_any_related_queryset(world):
+    users = scoping.scope_by_committee(
+        UserFactory._meta.model.objects.filter(role=Role.COMMITTEE), world.street_user
+    )
+    assert list(users) == [world.committee_user]
+    UserFactory(username="b1-staff", role=Role.COMMITTEE, committee=world.committee_b1)
+    assert scoping.scope_by_committee(UserFactory._meta.model.objects.all(), world.bureau).count() == 5
+
+
+def test_out_of_scope_is_404_and_audited_missing_is_404_without_audit(world):
+    from django.http import Http404
+
+    visible = scoping.visible_committees(world.committee_user)
+    assert scoping.get_in_scope_or_404(visible, world.committee_user, pk=world.committee_a1.pk)
+    with pytest.raises(Http404):
+        scoping.get_in_scope_or_404(visible, world.committee_user, pk=world.committee_b1.pk)
+    denied = AuditLog.objects.get(action="access.out_of_scope")
+    assert denied.object_id == str(world.committee_b1.pk) and denied.actor == world.committee_user
+    with pytest.raises(Http404):
+        scoping.get_in_scope_or_404(visible, world.committee_user, pk=Committee.objects.count() + 1000)
+    assert AuditLog.objects.filter(action="access.out_of_scope").count() == 1

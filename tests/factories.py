@@ -1,0 +1,63 @@
+from decimal import Decimal
+
+import factory
+from django.contrib.auth.hashers import make_password
+
+from community_admin.accounts.models import Role, User
+from community_admin.org.models import Committee, Department, ServiceCentre, Street
+
+PASSWORD = "correct-horse-battery-staple"
+_PASSWORD_HASH = make_password(PASSWORD)
+
+
+class StreetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Street
+
+    code = factory.Sequence(lambda n: f"T{n:02d}")
+    name = factory.Sequence(lambda n: f"测试{n}路街道")
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Committee
+
+    street = factory.SubFactory(StreetFactory)
+    code = factory.Sequence(lambda n: f"TC{n:04d}")
+    name = factory.Sequence(lambda n: f"测试{n}社区居委会")
+    kind = Committee.Kind.RESIDENTIAL
+    party_organisation = factory.LazyAttribute(lambda c: f"{c.name}党支部")
+    office_area_m2 = Decimal("320")
+    recorded_households = 1500
+    recorded_population = 3800
+    recorded_floating = 1300
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+
+    code = factory.Sequence(lambda n: f"D{n:02d}")
+    name = factory.Sequence(lambda n: f"测试部门{n}")
+    kind = Department.Kind.DISTRICT
+
+
+class ServiceCentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceCentre
+
+    name = factory.Sequence(lambda n: f"服务中心{n}")
+    level = ServiceCentre.Level.COMMITTEE
+    committee = factory.SubFactory(CommitteeFactory)
+    street = factory.LazyAttribute(lambda c: c.committee.street if c.committee else StreetFactory())
+    area_m2 = Decimal("600")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = _PASSWORD_HASH
+    role = Role.BUREAU

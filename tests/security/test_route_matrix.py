@@ -1,0 +1,247 @@
+"""Every URL route of the project, walked: each must be in ROUTES, which says who may use it and, for a
+route that takes an object id, how to make an object in and out of each role's scope. Out of scope answers
+404 exactly like a missing object; no login answers a redirect (pages) or 401/403 (API). A new route that
+is not in ROUTES fails `test_every_route_is_in_the_matrix`: add it here when you add it."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from community_admin.accounts.models import ApiToken, Role
+
+ALL = frozenset(Role)
+BUREAU = frozenset({Role.BUREAU})
+MISSING = 987654321
+
+# scope(world, role, tokens) -> (in-scope id, out-of-scope id or None where the role sees everything)
+Scope = Callable[..., tuple[int, int | None]]
+
+
+def committee_scope(world, role, extra) -> tuple[int, int | None]:
+    out = {
+        Role.BUREAU: None,
+        Role.STREET: world.committee_b1.pk,
+        Role.COMMITTEE: world.committee_a2.pk,
+        Role.DEPARTMENT: world.committee_b1.pk,
+    }[role]
+    return world.committee_a1.pk, out
+
+
+def street_scope(world, role, extra) -> tuple[int, int | None]:
+    return world.street_a.pk, None if role == Role.BUREAU else world.street_b.pk
+
+
+def token_scope(world, role, extra) -> tuple[int, int | None]:
+    return extra["token"].pk, None
+
+
+def job_scope(world, role, extra) -> tuple[int, int | None]:
+    """A finished job of committee A1 (with its result file); out of scope: street B's job for the street
+    and the police (which serves street A), committee A2's job for committee A1."""
+    out = {
+        Role.BUREAU: None,
+        Role.STREET: extra["job_b"].pk,
+        Role.COMMITTEE: extra["job_a2"].pk,
+        Role.DEPARTMENT: extra["job_b"].pk,
+    }[role]
+    return extra["job_a1"].pk, out
+
+
+def failed_job_scope(world, role, extra) -> tuple[int, int | None]:
+    """As `job_scope`, with a failed job of committee A1 in scope (the one a retry applies to)."""
+    return extra["job_a1_failed"].pk, job_scope(world, role, extra)[1]
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str  # "public" | "page" | "api"
+    roles: frozenset = ALL
+    scope: Scope | None = None
+    method: str = "get"
+    ok: tuple[int, ...] = (200,)
+    query: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)  # fixed URL arguments that are not object ids
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route("page", ok=(200, 302)),
+    "accounts:login": Route("public"),
+    "accounts:logout": Route("public", method="post", ok=(302,)),
+    "accounts:audit-list": Route("page", BUREAU),
+    "accounts:token-list": Route("page", BUREAU),
+    "accounts:token-revoke": Route("page", BUREAU, scope=token_scope, method="post", ok=(302,)),
+    "dashboards:street-detail": Route("page", scope=street_scope),
+    "dashboards:committee-detail": Route("page", scope=committee_scope),
+    "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
+    "dashboards:office-norms": Route("page"),
+    "api-root": Route("api"),
+    "schema": Route("public"),
+    "docs": Route("public"),
+    "street-list": Route("api"),
+    "street-detail": Route("api", scope=street_scope),
+    "committee-list": Route("api"),
+    "committee-detail": Route("api", scope=committee_scope),
+    "jobs:list": Route("page"),
+    "jobs:start": Route("page", method="post", ok=(302,), kwargs={"kind": "dashboards.committee_export"}),
+    "jobs:detail": Route("page", scope=job_scope),
+    "jobs:progress": Route("page", scope=job_scope),
+    "jobs:download": Route("page", scope=job_scope),
+    "jobs:retry": Route("page", scope=failed_job_scope, method="post", ok=(302,)),
+    "job-list": Route("api"),
+    "job-kinds": Route("api"),
+    "job-detail": Route("api", scope=job_scope),
+    "job-download": Route("api", scope=job_scope),
+    "job-retry": Route("api", scope=failed_job_scope, method="post", ok=(202,)),
+}
+
+# Django's admin is for superusers only and is not scoped; every role here is refused by it.
+ADMIN_NAMESPACE = "admin"
+
+
+def walk(patterns=None, namespace: str = "", prefix: str = ""):
+    """Yield (name, route string, keyword names) for every named route."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from walk(p.url_patterns, ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            yield f"{namespace}{p.name or f'<unnamed {route}>'}", route, set(p.pattern.regex.groupindex)
+
+
+def project_routes() -> dict[str, set[str]]:
+    return {name: kwargs for name, _, kwargs in walk() if not name.startswith(f"{ADMIN_NAMESPACE}:")}
+
+
+def test_every_route_is_in_the_matrix():
+    routes = project_routes()
+    missing = sorted(set(routes) - set(ROUTES))
+    stale = sorted(set(ROUTES) - set(routes))
+    assert not missing, f"routes not in the security matrix (add them to ROUTES): {missing}"
+    assert not stale, f"ROUTES names routes that no longer exist: {stale}"
+
+
+def test_every_route_with_an_object_id_has_a_scope():
+    for name, kwargs in project_routes().items():
+        if kwargs - set(ROUTES[name].kwargs):
+            assert ROUTES[name].scope is not None, f"{name} takes {kwargs} but has no in/out-of-scope objects"
+
+
+def _jobs(world, settings, tmp_path) -> dict:
+    """Jobs of committee A1 (one done with a result file, one failed), committee A2 and street B."""
+    from community_admin.jobs import services as job_services
+    from community_admin.jobs.models import Job
+    from tests.factories import UserFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "job_results": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "job-results"},
+        },
+    }
+    kind = "dashboards.committee_export"
+    a2_user = UserFactory(username="t-committee-a2", role=Role.COMMITTEE, committee=world.committee_a2)
+    b_user = UserFactory(username="t-street-b", role=Role.STREET, street=world.street_b)
+    jobs = {
+        "job_a1": job_services.job_start(actor=world.committee_user, kind=kind).job,
+        "job_a1_failed": job_services.job_start(
+            actor=world.committee_user, kind=kind, params={"street": "A"}
+        ).job,
+        "job_a2": job_services.job_start(actor=a2_user, kind=kind).job,
+        "job_b": job_services.job_start(actor=b_user, kind=kind).job,
+    }
+    job_services.job_run(job_id=jobs["job_a1"].pk, heartbeat=False)
+    Job.objects.filter(pk=jobs["job_a1_failed"].pk).update(state=Job.State.FAILED, error="矩阵测试")
+    return jobs
+
+
+@pytest.fixture
+def extra(world, settings, tmp_path):
+    from community_admin.accounts import services
+
+    token, _ = services.api_token_create(
+        actor=world.bureau,
+        department=world.police,
+        name="矩阵测试",
+        scopes=[ApiToken.Scope.ORG_READ],
+        days_valid=5,
+    )
+    return {"token": token, **_jobs(world, settings, tmp_path)}
+
+
+def _url(name: str, pk: int | None) -> str:
+    kwargs = dict(ROUTES[name].kwargs) if name in ROUTES else {}
+    if pk is not None:
+        kwargs["pk"] = pk
+    return reverse(name, kwargs=kwargs)
+
+
+def _call(client: Client, route: Route, url: str):
+    return getattr(client, route.method)(url, route.query)
+
+
+OBJECT_CASES = [(n, r) for n, r in ROUTES.items() if r.scope is not None]
+PLAIN_CASES = [(n, r) for n, r in ROUTES.items() if r.scope is None and r.kind != "public"]
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("name", "route"), OBJECT_CASES, ids=[n for n, _ in OBJECT_CASES])
+def test_object_route_in_and_out_of_scope(world, extra, login, name, route, role):
+    client = login(world.user(role))
+    in_scope, out_of_scope = route.scope(world, role, extra)
+    inside = _call(client, route, _url(name, in_scope))
+    outside = _call(client, route, _url(name, out_of_scope if out_of_scope is not None else MISSING))
+    missing = _call(client, route, _url(name, MISSING))
+    if role in route.roles:
+        assert inside.status_code in route.ok, f"{name} as {role}: in scope gave {inside.status_code}"
+        assert outside.status_code == 404, f"{name} as {role}: out of scope gave {outside.status_code}"
+        assert missing.status_code == 404
+    else:
+        assert inside.status_code in (403, 404), f"{name} as {role} (not permitted) gave {inside.status_code}"
+        assert outside.status_code == inside.status_code, "forbidden must not tell in-scope from out-of-scope"
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("name", "route"), PLAIN_CASES, ids=[n for n, _ in PLAIN_CASES])
+def test_plain_route_by_role(world, login, name, route, role):
+    response = _call(login(world.user(role)), route, _url(name, None))
+    expected = route.ok if role in route.roles else (403,)
+    assert response.status_code in expected, f"{name} as {role} gave {response.status_code}"
+
+
+@pytest.mark.parametrize(("name", "route"), list(ROUTES.items()), ids=list(ROUTES))
+def test_without_login(world, extra, name, route):
+    pk = route.scope(world, Role.BUREAU, extra)[0] if route.scope else None
+    response = _call(Client(), route, _url(name, pk))
+    if route.kind == "public":
+        assert response.status_code in route.ok
+    elif route.kind == "page":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    else:
+        assert response.status_code in (401, 403)
+
+
+UNSAFE_CASES = [(n, r) for n, r in ROUTES.items() if r.kind != "public" or r.method == "post"] + [
+    ("accounts:login", ROUTES["accounts:login"])
+]
+
+
+@pytest.mark.parametrize(("name", "route"), UNSAFE_CASES, ids=[n for n, _ in UNSAFE_CASES])
+def test_csrf_enforced_on_unsafe_requests(world, extra, name, route):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.bureau)
+    pk = route.scope(world, Role.BUREAU, extra)[0] if route.scope else None
+    response = client.post(_url(name, pk), {})
+    assert response.status_code == 403, f"POST {name} without a CSRF token gave {response.status_code}"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_admin_refuses_every_role(world, login, role):
+    response = login(world.user(role)).get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
