@@ -5,6 +5,7 @@ NAVIGATION = [
     ("首页", "home", "org.view"),
     ("人口信息", "residents:person-list", "residents.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
+    ("我的任务", "jobs:list", "jobs.view"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
     ("审计日志", "accounts:audit-list", "audit.view"),
 ]

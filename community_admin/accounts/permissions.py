@@ -24,6 +24,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "residents.reveal_id": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
     "residents.import": frozenset({Role.STREET, Role.COMMITTEE}),
     "residents.export": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    # Background jobs: anyone may start the kinds they hold the kind's own permission for, follow the
+    # jobs in their scope and download those results (community_admin/jobs).
+    "jobs.view": ALL_ROLES,
+    "jobs.start": ALL_ROLES,
 }
 
 # permission name -> the token scope a department's API token needs for it
@@ -32,6 +36,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "residents.view": ApiToken.Scope.RESIDENTS_READ,
     # A police station's token registers floating people (the service refuses any other status for departments).
     "residents.register": ApiToken.Scope.FLOATING_WRITE,
+    "jobs.view": ApiToken.Scope.JOBS,
+    "jobs.start": ApiToken.Scope.JOBS,
 }
 
 

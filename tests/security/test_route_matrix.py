@@ -54,6 +54,23 @@ def token_scope(world, role, extra) -> tuple[int, int | None]:
     return extra["token"].pk, None
 
 
+def job_scope(world, role, extra) -> tuple[int, int | None]:
+    """A finished job of committee A1 (with its result file); out of scope: street B's job for the street
+    and the police (which serves street A), committee A2's job for committee A1."""
+    out = {
+        Role.BUREAU: None,
+        Role.STREET: extra["job_b"].pk,
+        Role.COMMITTEE: extra["job_a2"].pk,
+        Role.DEPARTMENT: extra["job_b"].pk,
+    }[role]
+    return extra["job_a1"].pk, out
+
+
+def failed_job_scope(world, role, extra) -> tuple[int, int | None]:
+    """As `job_scope`, with a failed job of committee A1 in scope (the one a retry applies to)."""
+    return extra["job_a1_failed"].pk, job_scope(world, role, extra)[1]
+
+
 @dataclass(frozen=True)
 class Route:
     kind: str  # "public" | "page" | "api"
@@ -62,6 +79,7 @@ class Route:
     method: str = "get"
     ok: tuple[int, ...] = (200,)
     query: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)  # fixed URL arguments that are not object ids
 
 
 ROUTES: dict[str, Route] = {
@@ -104,6 +122,17 @@ ROUTES: dict[str, Route] = {
     "person-move-out": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "person-death": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "person-transfer": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "jobs:list": Route("page"),
+    "jobs:start": Route("page", method="post", ok=(302,), kwargs={"kind": "dashboards.committee_export"}),
+    "jobs:detail": Route("page", scope=job_scope),
+    "jobs:progress": Route("page", scope=job_scope),
+    "jobs:download": Route("page", scope=job_scope),
+    "jobs:retry": Route("page", scope=failed_job_scope, method="post", ok=(302,)),
+    "job-list": Route("api"),
+    "job-kinds": Route("api"),
+    "job-detail": Route("api", scope=job_scope),
+    "job-download": Route("api", scope=job_scope),
+    "job-retry": Route("api", scope=failed_job_scope, method="post", ok=(202,)),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
@@ -135,12 +164,41 @@ def test_every_route_is_in_the_matrix():
 
 def test_every_route_with_an_object_id_has_a_scope():
     for name, kwargs in project_routes().items():
-        if kwargs:
+        if kwargs - set(ROUTES[name].kwargs):
             assert ROUTES[name].scope is not None, f"{name} takes {kwargs} but has no in/out-of-scope objects"
 
 
+def _jobs(world, settings, tmp_path) -> dict:
+    """Jobs of committee A1 (one done with a result file, one failed), committee A2 and street B."""
+    from community_admin.jobs import services as job_services
+    from community_admin.jobs.models import Job
+    from tests.factories import UserFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "job_results": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "job-results"},
+        },
+    }
+    kind = "dashboards.committee_export"
+    a2_user = UserFactory(username="t-committee-a2", role=Role.COMMITTEE, committee=world.committee_a2)
+    b_user = UserFactory(username="t-street-b", role=Role.STREET, street=world.street_b)
+    jobs = {
+        "job_a1": job_services.job_start(actor=world.committee_user, kind=kind).job,
+        "job_a1_failed": job_services.job_start(
+            actor=world.committee_user, kind=kind, params={"street": "A"}
+        ).job,
+        "job_a2": job_services.job_start(actor=a2_user, kind=kind).job,
+        "job_b": job_services.job_start(actor=b_user, kind=kind).job,
+    }
+    job_services.job_run(job_id=jobs["job_a1"].pk, heartbeat=False)
+    Job.objects.filter(pk=jobs["job_a1_failed"].pk).update(state=Job.State.FAILED, error="矩阵测试")
+    return jobs
+
+
 @pytest.fixture
-def extra(world):
+def extra(world, settings, tmp_path):
     from community_admin.accounts import services
 
     token, _ = services.api_token_create(
@@ -154,11 +212,14 @@ def extra(world):
         c.code: PersonFactory(household__committee=c)
         for c in (world.committee_a1, world.committee_a2, world.committee_b1)
     }
-    return {"token": token, "persons": persons}
+    return {"token": token, "persons": persons, **_jobs(world, settings, tmp_path)}
 
 
 def _url(name: str, pk: int | None) -> str:
-    return reverse(name, kwargs={"pk": pk}) if pk is not None else reverse(name)
+    kwargs = dict(ROUTES[name].kwargs) if name in ROUTES else {}
+    if pk is not None:
+        kwargs["pk"] = pk
+    return reverse(name, kwargs=kwargs)
 
 
 def _call(client: Client, route: Route, url: str):
