@@ -36,7 +36,9 @@ class UnechoedTextInput(forms.TextInput):
 class PersonFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label="姓名", method="filter_name")
     id_number = django_filters.CharFilter(
-        label="公民身份号码（完整）", method="filter_id_number", widget=UnechoedTextInput(attrs={"autocomplete": "off"})
+        label="公民身份号码（完整）",
+        method="filter_id_number",
+        widget=UnechoedTextInput(attrs={"autocomplete": "off"}),
     )
     address = django_filters.CharFilter(label="门牌地址", method="filter_address")
     tag = django_filters.ChoiceFilter(

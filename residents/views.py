@@ -57,7 +57,9 @@ class PersonListView(PermissionRequiredMixin, View):
         page = Paginator(persons, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        searched_by_id = bool(query.pop("id_number", None))  # never echoed into links (a lookup gives one person)
+        searched_by_id = bool(
+            query.pop("id_number", None)
+        )  # never echoed into links (a lookup gives one person)
         return render(
             request,
             "residents/person_list.html",
