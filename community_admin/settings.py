@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "community_admin.accounts",
     "community_admin.jobs",
     "residents",
+    "services",
     "community_admin.dashboards",
 ]
 
@@ -139,6 +140,14 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Community services: activity photos and files live under MEDIA_ROOT (no MEDIA_URL is routed, so the web
+# server never serves them), read back only through the scoped download view.
+STORAGES["services_files"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(Path(MEDIA_ROOT) / "services"), "base_url": None},
+}
+SERVICES_ATTACHMENT_MAX_BYTES = env.int("SERVICES_ATTACHMENT_MAX_MB", default=10) * 1024 * 1024
 
 # Background jobs (community_admin/jobs, README "Background jobs"). With REDIS_URL the broker is Redis and
 # workers may run on any machine; without it, kombu's filesystem transport under var/ needs no server and

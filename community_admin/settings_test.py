@@ -20,3 +20,4 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
 JOBS_RESULT_ROOT = Path(env.str("JOBS_RESULT_ROOT", default=str(VAR_DIR / "test-job-results")))  # noqa: F405
 STORAGES["job_results"]["OPTIONS"]["location"] = str(JOBS_RESULT_ROOT)  # noqa: F405
+STORAGES["services_files"]["OPTIONS"]["location"] = str(MEDIA_ROOT / "services")  # noqa: F405
