@@ -28,6 +28,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs in their scope and download those results (community_admin/jobs).
     "jobs.view": ALL_ROLES,
     "jobs.start": ALL_ROLES,
+    # Community services (visits, activities, volunteers, organisations, the balance): committee staff record
+    # their own committee's work; streets and the bureau follow it. Visits hold households' needs: no department.
+    "services.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "services.record": frozenset({Role.COMMITTEE}),
 }
 
 # permission name -> the token scope a department's API token needs for it
