@@ -26,6 +26,7 @@ from services.models import (
     Visit,
     Volunteer,
     VolunteerHours,
+    attachment_storage,
 )
 
 ERR_NOT_OWN_COMMITTEE = "只有本社区的工作人员可以记录本社区的服务工作。"
@@ -238,8 +239,9 @@ def activity_attachment_add(*, actor, activity: Activity, data: bytes, file_name
         uploaded_by=actor,
     )
     # A random stored name: the uploader's name is only recorded, never used as a path.
-    attachment.file.save(
-        f"activities/{activity.pk}/{secrets.token_hex(16)}{extension}", ContentFile(data), save=False
+    storage = attachment_storage()
+    attachment.file.name = storage.save(
+        f"activities/{activity.pk}/{secrets.token_hex(16)}{extension}", ContentFile(data)
     )
     try:
         attachment.full_clean()
@@ -251,7 +253,7 @@ def activity_attachment_add(*, actor, activity: Activity, data: bytes, file_name
             details={"activity": activity.pk, "type": content_type, "size": len(data)},
         )
     except Exception:
-        attachment.file.storage.delete(attachment.file.name)  # no row, no file
+        storage.delete(attachment.file.name)  # no row, no file
         raise
     return attachment
 
@@ -264,7 +266,7 @@ def activity_attachment_open(*, actor, attachment: ActivityAttachment):
         obj=attachment,
         details={"activity": attachment.activity_id},
     )
-    return attachment.file.storage.open(attachment.file.name, "rb")
+    return attachment_storage().open(attachment.file.name, "rb")
 
 
 # Volunteers -----------------------------------------------------------------------------------------------
