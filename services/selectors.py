@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from community_admin.accounts import scoping
+from community_admin.accounts.models import Role
 from community_admin.core import workload
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Committee, Street
@@ -24,11 +25,21 @@ from services.models import (
     VolunteerHours,
 )
 
+# Visits hold households' needs: departments, which the permissions already keep out, see none here either.
+SERVICE_ROLES = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
+
+
+def _scoped(queryset: QuerySet, user, *, field: str = "committee") -> QuerySet:
+    if getattr(user, "role", None) not in SERVICE_ROLES:
+        return queryset.none()
+    return scoping.scope_by_committee(queryset, user, field=field)
+
+
 # Lists ----------------------------------------------------------------------------------------------------
 
 
 def visit_list(user) -> QuerySet[Visit]:
-    return scoping.scope_by_committee(
+    return _scoped(
         Visit.objects.select_related("household", "visitor", "committee"), user
     ).order_by("-visited_on", "-id")
 
@@ -61,32 +72,32 @@ def follow_up_summary(user, *, today: date) -> list[dict]:
 
 
 def activity_list(user) -> QuerySet[Activity]:
-    return scoping.scope_by_committee(
+    return _scoped(
         Activity.objects.select_related("committee", "organisation"), user
     ).order_by("-held_on", "-id")
 
 
 def attachment_list(user) -> QuerySet[ActivityAttachment]:
-    return scoping.scope_by_committee(
+    return _scoped(
         ActivityAttachment.objects.select_related("activity"), user, field="activity__committee"
     )
 
 
 def volunteer_list(user) -> QuerySet[Volunteer]:
-    return scoping.scope_by_committee(
+    return _scoped(
         Volunteer.objects.select_related("person", "committee").annotate(total_hours=Sum("hours__hours")),
         user,
     ).order_by("committee_id", "id")
 
 
 def volunteer_hours_list(user) -> QuerySet[VolunteerHours]:
-    return scoping.scope_by_committee(
+    return _scoped(
         VolunteerHours.objects.select_related("volunteer__person", "activity"), user
     )
 
 
 def organisation_list(user) -> QuerySet[CommunityOrganisation]:
-    return scoping.scope_by_committee(
+    return _scoped(
         CommunityOrganisation.objects.select_related("committee").annotate(
             member_count=Count("memberships", distinct=True)
         ),
@@ -95,7 +106,7 @@ def organisation_list(user) -> QuerySet[CommunityOrganisation]:
 
 
 def support_list(user) -> QuerySet[OrganisationSupport]:
-    return scoping.scope_by_committee(
+    return _scoped(
         OrganisationSupport.objects.select_related("organisation", "recorded_by"), user
     ).order_by("-given_on", "-id")
 

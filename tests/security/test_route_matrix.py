@@ -18,6 +18,8 @@ BUREAU = frozenset({Role.BUREAU})
 KEEPERS = frozenset({Role.STREET, Role.COMMITTEE})  # keep the registry
 REGISTRARS = KEEPERS | {Role.DEPARTMENT}  # a police station registers floating people
 SENSITIVE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
+SERVICE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})  # follow the services side (no departments)
+COMMITTEE = frozenset({Role.COMMITTEE})  # record visits, activities, volunteers, organisations
 MISSING = 987654321
 
 # scope(world, role, tokens) -> (in-scope id, out-of-scope id or None where the role sees everything)
@@ -48,6 +50,18 @@ def household_scope(world, role, extra) -> tuple[int, int | None]:
     in_scope, out = person_scope(world, role, extra)
     households = {p.pk: p.household_id for p in extra["persons"].values()}
     return households[in_scope], households[out] if out else None
+
+
+def services_scope(kind: str) -> Scope:
+    """An object of the services app in committee A1; out of scope: B1's for the street and the police, A2's
+    for committee A1's staff."""
+
+    def scope(world, role, extra) -> tuple[int, int | None]:
+        objects = extra["services"][kind]
+        out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+        return objects["A1"].pk, objects[out].pk if out else None
+
+    return scope
 
 
 def token_scope(world, role, extra) -> tuple[int, int | None]:
@@ -122,6 +136,58 @@ ROUTES: dict[str, Route] = {
     "person-move-out": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "person-death": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "person-transfer": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    # Community services
+    "services:visit-list": Route("page", SERVICE),
+    "services:visit-create": Route("page", COMMITTEE),
+    "services:visit-detail": Route("page", SERVICE, scope=services_scope("visit")),
+    "services:visit-close": Route("page", COMMITTEE, scope=services_scope("visit"), method="post", ok=(400,)),
+    "services:follow-ups": Route("page", SERVICE),
+    "services:household-visits": Route("page", SERVICE, scope=household_scope),
+    "services:activity-list": Route("page", SERVICE),
+    "services:activity-create": Route("page", COMMITTEE),
+    "services:activity-detail": Route("page", SERVICE, scope=services_scope("activity")),
+    "services:attachment-upload": Route(
+        "page", COMMITTEE, scope=services_scope("activity"), method="post", ok=(400,)
+    ),
+    "services:hours-log": Route(
+        "page", COMMITTEE, scope=services_scope("activity"), method="post", ok=(400,)
+    ),
+    "services:participant-add": Route(
+        "page", COMMITTEE, scope=services_scope("activity"), method="post", ok=(400,)
+    ),
+    "services:attachment-download": Route("page", SERVICE, scope=services_scope("attachment")),
+    "services:volunteer-list": Route("page", SERVICE),
+    "services:volunteer-register": Route("page", COMMITTEE),
+    "services:organisation-list": Route("page", SERVICE),
+    "services:organisation-create": Route("page", COMMITTEE),
+    "services:organisation-detail": Route("page", SERVICE, scope=services_scope("organisation")),
+    "services:member-add": Route(
+        "page", COMMITTEE, scope=services_scope("organisation"), method="post", ok=(400,)
+    ),
+    "services:support-record": Route(
+        "page", COMMITTEE, scope=services_scope("organisation"), method="post", ok=(400,)
+    ),
+    "services:balance": Route("page", SERVICE),
+    "visit-list": Route("api", SERVICE),
+    "visit-detail": Route("api", SERVICE, scope=services_scope("visit")),
+    "visit-close-follow-up": Route("api", COMMITTEE, scope=services_scope("visit"), method="post", ok=(400,)),
+    "activity-list": Route("api", SERVICE),
+    "activity-detail": Route("api", SERVICE, scope=services_scope("activity")),
+    "activity-attachments": Route(
+        "api", COMMITTEE, scope=services_scope("activity"), method="post", ok=(400,)
+    ),
+    "activity-hours": Route("api", COMMITTEE, scope=services_scope("activity"), method="post", ok=(400,)),
+    "volunteer-list": Route("api", SERVICE),
+    "volunteer-detail": Route("api", SERVICE, scope=services_scope("volunteer")),
+    "organisation-list": Route("api", SERVICE),
+    "organisation-detail": Route("api", SERVICE, scope=services_scope("organisation")),
+    "organisation-members": Route(
+        "api", COMMITTEE, scope=services_scope("organisation"), method="post", ok=(400,)
+    ),
+    "organisation-support": Route(
+        "api", COMMITTEE, scope=services_scope("organisation"), method="post", ok=(400,)
+    ),
+    "service-balance-list": Route("api", SERVICE),
     "jobs:list": Route("page"),
     "jobs:start": Route("page", method="post", ok=(302,), kwargs={"kind": "dashboards.committee_export"}),
     "jobs:detail": Route("page", scope=job_scope),
@@ -197,6 +263,68 @@ def _jobs(world, settings, tmp_path) -> dict:
     return jobs
 
 
+def _services(world, persons, settings, tmp_path) -> dict:
+    """A visit, an activity with an attachment, a volunteer and an organisation in each of A1, A2 and B1."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+    from django.utils import timezone
+
+    from services.models import Activity, ActivityAttachment, CommunityOrganisation, Visit, Volunteer
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "services_files": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "services-files")},
+        },
+    }
+    today = timezone.localdate()
+    out: dict[str, dict] = {
+        "visit": {},
+        "activity": {},
+        "attachment": {},
+        "volunteer": {},
+        "organisation": {},
+    }
+    for code, person in persons.items():
+        out["visit"][code] = Visit.objects.create(
+            committee_id=person.committee_id,
+            household_id=person.household_id,
+            visited_on=today,
+            visitor=world.committee_user,
+            purpose="routine",
+            follow_up="再访",
+            follow_up_due=today,
+        )
+        activity = Activity.objects.create(
+            committee_id=person.committee_id,
+            title="矩阵活动",
+            kind="culture",
+            held_on=today,
+            place="活动室",
+            organiser="居委会",
+            created_by=world.committee_user,
+        )
+        out["activity"][code] = activity
+        name = storages["services_files"].save(f"matrix/{code}.png", ContentFile(b"\x89PNG\r\n\x1a\n0000"))
+        out["attachment"][code] = ActivityAttachment.objects.create(
+            activity=activity,
+            file=name,
+            original_name="a.png",
+            content_type="image/png",
+            size=12,
+            sha256="0" * 64,
+            uploaded_by=world.committee_user,
+        )
+        out["volunteer"][code] = Volunteer.objects.create(
+            person=person, committee_id=person.committee_id, registered_on=today
+        )
+        out["organisation"][code] = CommunityOrganisation.objects.create(
+            committee_id=person.committee_id, name="矩阵组织", kind="culture"
+        )
+    return out
+
+
 @pytest.fixture
 def extra(world, settings, tmp_path):
     from community_admin.accounts import services
@@ -212,7 +340,12 @@ def extra(world, settings, tmp_path):
         c.code: PersonFactory(household__committee=c)
         for c in (world.committee_a1, world.committee_a2, world.committee_b1)
     }
-    return {"token": token, "persons": persons, **_jobs(world, settings, tmp_path)}
+    return {
+        "token": token,
+        "persons": persons,
+        "services": _services(world, persons, settings, tmp_path),
+        **_jobs(world, settings, tmp_path),
+    }
 
 
 def _url(name: str, pk: int | None) -> str:
