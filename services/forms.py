@@ -7,6 +7,11 @@ from services.models import Activity, CommunityOrganisation, OrganisationMember,
 DATE = {"type": "date"}
 
 
+def date_input() -> forms.DateInput:
+    """The browser's date picker wants ISO dates, whatever the page's language formats dates as."""
+    return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
+
+
 class UnechoedTextInput(forms.TextInput):
     """A typed ID number is not written back into the page."""
 
@@ -15,13 +20,13 @@ class UnechoedTextInput(forms.TextInput):
 
 
 class VisitForm(StyledFormMixin, forms.Form):
-    visited_on = forms.DateField(label="走访日期", widget=forms.DateInput(attrs=DATE))
+    visited_on = forms.DateField(label="走访日期", widget=date_input())
     purpose = forms.ChoiceField(label="走访事由", choices=Visit.Purpose.choices)
     needs = forms.CharField(
         label="居民诉求", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
     follow_up = forms.CharField(label="待办事项（需要跟进时填写）", required=False, max_length=200)
-    follow_up_due = forms.DateField(label="办结期限", required=False, widget=forms.DateInput(attrs=DATE))
+    follow_up_due = forms.DateField(label="办结期限", required=False, widget=date_input())
     companion = forms.CharField(label="同行人员", required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):
@@ -34,14 +39,14 @@ class HouseholdSearchForm(StyledFormMixin, forms.Form):
 
 
 class FollowUpCloseForm(StyledFormMixin, forms.Form):
-    done_on = forms.DateField(label="办结日期", widget=forms.DateInput(attrs=DATE))
+    done_on = forms.DateField(label="办结日期", widget=date_input())
     note = forms.CharField(label="办结情况", max_length=200, required=False)
 
 
 class ActivityForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label="活动名称", max_length=100)
     kind = forms.ChoiceField(label="类别", choices=Activity.Kind.choices)
-    held_on = forms.DateField(label="举办日期", widget=forms.DateInput(attrs=DATE))
+    held_on = forms.DateField(label="举办日期", widget=date_input())
     place = forms.CharField(label="地点", max_length=100)
     organiser = forms.CharField(label="组织者", max_length=100)
     organisation = forms.ModelChoiceField(
@@ -65,7 +70,7 @@ class PersonByIdForm(StyledFormMixin, forms.Form):
 
 
 class VolunteerForm(PersonByIdForm):
-    registered_on = forms.DateField(label="注册日期", widget=forms.DateInput(attrs=DATE))
+    registered_on = forms.DateField(label="注册日期", widget=date_input())
     skills = forms.CharField(label="特长", max_length=200, required=False)
 
 
@@ -86,18 +91,18 @@ class AttachmentForm(StyledFormMixin, forms.Form):
 class OrganisationForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label="组织名称", max_length=100)
     kind = forms.ChoiceField(label="类别", choices=CommunityOrganisation.Kind.choices)
-    founded_on = forms.DateField(label="成立日期", required=False, widget=forms.DateInput(attrs=DATE))
+    founded_on = forms.DateField(label="成立日期", required=False, widget=date_input())
     filed = forms.BooleanField(label="已在街道备案", required=False)
     description = forms.CharField(label="简介", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class MemberForm(PersonByIdForm):
     role = forms.ChoiceField(label="角色", choices=OrganisationMember.Role.choices)
-    joined_on = forms.DateField(label="加入日期", widget=forms.DateInput(attrs=DATE))
+    joined_on = forms.DateField(label="加入日期", widget=date_input())
 
 
 class SupportForm(StyledFormMixin, forms.Form):
-    given_on = forms.DateField(label="日期", widget=forms.DateInput(attrs=DATE))
+    given_on = forms.DateField(label="日期", widget=date_input())
     kind = forms.ChoiceField(label="支持方式", choices=OrganisationSupport.Kind.choices)
     description = forms.CharField(label="内容", max_length=200)
     amount = forms.DecimalField(

@@ -39,9 +39,9 @@ def _scoped(queryset: QuerySet, user, *, field: str = "committee") -> QuerySet:
 
 
 def visit_list(user) -> QuerySet[Visit]:
-    return _scoped(
-        Visit.objects.select_related("household", "visitor", "committee"), user
-    ).order_by("-visited_on", "-id")
+    return _scoped(Visit.objects.select_related("household", "visitor", "committee"), user).order_by(
+        "-visited_on", "-id"
+    )
 
 
 def household_visits(user, household: Household) -> QuerySet[Visit]:
@@ -72,15 +72,13 @@ def follow_up_summary(user, *, today: date) -> list[dict]:
 
 
 def activity_list(user) -> QuerySet[Activity]:
-    return _scoped(
-        Activity.objects.select_related("committee", "organisation"), user
-    ).order_by("-held_on", "-id")
+    return _scoped(Activity.objects.select_related("committee", "organisation"), user).order_by(
+        "-held_on", "-id"
+    )
 
 
 def attachment_list(user) -> QuerySet[ActivityAttachment]:
-    return _scoped(
-        ActivityAttachment.objects.select_related("activity"), user, field="activity__committee"
-    )
+    return _scoped(ActivityAttachment.objects.select_related("activity"), user, field="activity__committee")
 
 
 def volunteer_list(user) -> QuerySet[Volunteer]:
@@ -91,9 +89,7 @@ def volunteer_list(user) -> QuerySet[Volunteer]:
 
 
 def volunteer_hours_list(user) -> QuerySet[VolunteerHours]:
-    return _scoped(
-        VolunteerHours.objects.select_related("volunteer__person", "activity"), user
-    )
+    return _scoped(VolunteerHours.objects.select_related("volunteer__person", "activity"), user)
 
 
 def organisation_list(user) -> QuerySet[CommunityOrganisation]:
@@ -106,9 +102,9 @@ def organisation_list(user) -> QuerySet[CommunityOrganisation]:
 
 
 def support_list(user) -> QuerySet[OrganisationSupport]:
-    return _scoped(
-        OrganisationSupport.objects.select_related("organisation", "recorded_by"), user
-    ).order_by("-given_on", "-id")
+    return _scoped(OrganisationSupport.objects.select_related("organisation", "recorded_by"), user).order_by(
+        "-given_on", "-id"
+    )
 
 
 # The balance ----------------------------------------------------------------------------------------------
