@@ -7,6 +7,7 @@ from community_admin.dashboards.views import HomeView
 
 api_v1 = [
     path("", include("community_admin.api_router")),
+    path("", include("community_admin.dashboards.api.urls")),
     # The schema describes endpoints, not data: public, so departments' developers can read it.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(

@@ -3,6 +3,7 @@ from community_admin.accounts.permissions import has_permission
 # (label, url name, permission). Later capabilities add their entries here.
 NAVIGATION = [
     ("首页", "home", "org.view"),
+    ("全区概况", "dashboards:district", "dashboards.district"),
     ("人口信息", "residents:person-list", "residents.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),

@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
+    "dashboards.district": frozenset({Role.BUREAU}),
+    "dashboards.street": frozenset({Role.BUREAU, Role.STREET}),
     "residents.view": ALL_ROLES,
     "residents.register": frozenset({Role.STREET, Role.COMMITTEE, Role.DEPARTMENT}),
     "residents.edit": frozenset({Role.STREET, Role.COMMITTEE}),
