@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "community_admin.core",
     "community_admin.org",
     "community_admin.accounts",
+    "staff",
     "community_admin.dashboards",
 ]
 

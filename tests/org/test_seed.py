@@ -63,6 +63,9 @@ def test_demo_logins_exist_for_every_street_and_committee_and_work():
 
 
 def clear_district() -> None:
+    from staff.seed import clear as clear_staff
+
+    clear_staff()
     User.objects.all().delete()
     for model in (Honour, ServiceCentre, Department, Committee, Street):
         model.objects.all().delete()
