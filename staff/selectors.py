@@ -375,3 +375,19 @@ def payroll_list(user, *, committee: Committee | None = None) -> QuerySet[Payrol
 
 def pay_policies() -> QuerySet[PayPolicy]:
     return PayPolicy.objects.order_by("-year")
+
+
+def resignations_since(user, *, since: date) -> int:
+    return (
+        scoping.scope_by_committee(Departure.objects.all(), user)
+        .filter(kind=Departure.Kind.RESIGNED, left_on__gte=since)
+        .count()
+    )
+
+
+def evaluation_rounds() -> QuerySet[EvaluationRound]:
+    return EvaluationRound.objects.order_by("-year")
+
+
+def worker_scores(worker: Worker) -> QuerySet[EvaluationScore]:
+    return worker.evaluation_scores.select_related("round").order_by("-round__year", "representative")

@@ -18,6 +18,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
+    # staff: committees see their own workers; streets manage their committees'; the bureau all.
+    "staff.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.manage": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.reveal_id": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.secondment.manage": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.secondment.approve": frozenset(
+        {Role.BUREAU}
+    ),  # records the district government's approval and filings
+    "staff.pay.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.pay.compute": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluate": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluation.manage": frozenset({Role.BUREAU}),  # opens and closes the district's yearly round
 }
 
 # permission name -> the token scope a department's API token needs for it

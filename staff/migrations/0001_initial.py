@@ -10,409 +10,1113 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_office_area_norms'),
+        ("org", "0002_office_area_norms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvaluationRound',
+            name="EvaluationRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('threshold', models.DecimalField(decimal_places=2, default=Decimal('60'), max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('100'))], verbose_name='问责分数线')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='结束时间')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                (
+                    "threshold",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("60"),
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("100")),
+                        ],
+                        verbose_name="问责分数线",
+                    ),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="结束时间")),
             ],
             options={
-                'verbose_name': '年度测评',
-                'verbose_name_plural': '年度测评',
-                'ordering': ['-year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('threshold__gte', 0), ('threshold__lte', 100)), name='evaluation_threshold_range')],
+                "verbose_name": "年度测评",
+                "verbose_name_plural": "年度测评",
+                "ordering": ["-year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("threshold__gte", 0), ("threshold__lte", 100)),
+                        name="evaluation_threshold_range",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PayPolicy',
+            name="PayPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年度')),
-                ('base_monthly', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='基本工资（元/月）')),
-                ('insured_monthly', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='含五险合计（元/月）')),
-                ('head_allowance', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='书记、主任津贴')),
-                ('deputy_allowance', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='副书记、副主任津贴')),
-                ('social_worker_allowance', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='社会工作师资格津贴')),
-                ('assistant_allowance', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='助理社会工作师资格津贴')),
-                ('honour_service_years', models.PositiveSmallIntegerField(verbose_name='特殊荣誉津贴所需工作年限')),
-                ('honour_amount', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='特殊荣誉津贴（一次性）')),
-                ('minimum_wage', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='全省最低工资标准（元/月）')),
-                ('source_document', models.CharField(max_length=300, verbose_name='依据')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年度")),
+                (
+                    "base_monthly",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="基本工资（元/月）"),
+                ),
+                (
+                    "insured_monthly",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="含五险合计（元/月）"),
+                ),
+                (
+                    "head_allowance",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="书记、主任津贴"),
+                ),
+                (
+                    "deputy_allowance",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="副书记、副主任津贴"),
+                ),
+                (
+                    "social_worker_allowance",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="社会工作师资格津贴"),
+                ),
+                (
+                    "assistant_allowance",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="助理社会工作师资格津贴"
+                    ),
+                ),
+                (
+                    "honour_service_years",
+                    models.PositiveSmallIntegerField(verbose_name="特殊荣誉津贴所需工作年限"),
+                ),
+                (
+                    "honour_amount",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="特殊荣誉津贴（一次性）"
+                    ),
+                ),
+                (
+                    "minimum_wage",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=10, verbose_name="全省最低工资标准（元/月）"
+                    ),
+                ),
+                ("source_document", models.CharField(max_length=300, verbose_name="依据")),
             ],
             options={
-                'verbose_name': '年度薪酬政策',
-                'verbose_name_plural': '年度薪酬政策',
-                'ordering': ['-year'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('insured_monthly__gte', models.F('base_monthly'))), name='pay_policy_insured_covers_base'), models.CheckConstraint(condition=models.Q(('base_monthly__gt', 0), ('minimum_wage__gt', 0)), name='pay_policy_positive_amounts')],
+                "verbose_name": "年度薪酬政策",
+                "verbose_name_plural": "年度薪酬政策",
+                "ordering": ["-year"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("insured_monthly__gte", models.F("base_monthly"))),
+                        name="pay_policy_insured_covers_base",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("base_monthly__gt", 0), ("minimum_wage__gt", 0)),
+                        name="pay_policy_positive_amounts",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Payroll',
+            name="Payroll",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年')),
-                ('month', models.PositiveSmallIntegerField(verbose_name='月')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payrolls', to='org.committee', verbose_name='社区')),
-                ('computed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='计算人')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='staff.paypolicy', verbose_name='政策')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年")),
+                ("month", models.PositiveSmallIntegerField(verbose_name="月")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payrolls",
+                        to="org.committee",
+                        verbose_name="社区",
+                    ),
+                ),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="计算人",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="staff.paypolicy",
+                        verbose_name="政策",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '月度工资表',
-                'verbose_name_plural': '月度工资表',
-                'ordering': ['-year', '-month', 'committee__code'],
+                "verbose_name": "月度工资表",
+                "verbose_name_plural": "月度工资表",
+                "ordering": ["-year", "-month", "committee__code"],
             },
         ),
         migrations.CreateModel(
-            name='RetirementRule',
+            name="RetirementRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('base_age', models.PositiveSmallIntegerField(verbose_name='原法定退休年龄')),
-                ('reform_from', models.DateField(blank=True, null=True, verbose_name='延迟自此出生月份起')),
-                ('birth_months_per_step', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='每几个月延迟一个月')),
-                ('max_delay_months', models.PositiveSmallIntegerField(default=0, verbose_name='最多延迟月数')),
-                ('service_years', models.PositiveSmallIntegerField(verbose_name='享受退休待遇所需社区工作年限')),
-                ('source_document', models.CharField(max_length=300, verbose_name='依据文件')),
-                ('in_force', models.BooleanField(default=True, verbose_name='本区执行')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "sex",
+                    models.CharField(choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("base_age", models.PositiveSmallIntegerField(verbose_name="原法定退休年龄")),
+                ("reform_from", models.DateField(blank=True, null=True, verbose_name="延迟自此出生月份起")),
+                (
+                    "birth_months_per_step",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="每几个月延迟一个月"
+                    ),
+                ),
+                (
+                    "max_delay_months",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="最多延迟月数"),
+                ),
+                (
+                    "service_years",
+                    models.PositiveSmallIntegerField(verbose_name="享受退休待遇所需社区工作年限"),
+                ),
+                ("source_document", models.CharField(max_length=300, verbose_name="依据文件")),
+                ("in_force", models.BooleanField(default=True, verbose_name="本区执行")),
             ],
             options={
-                'verbose_name': '退休规则',
-                'verbose_name_plural': '退休规则',
-                'ordering': ['sex', 'base_age'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('in_force', True)), fields=('sex',), name='retirement_rule_one_per_sex'), models.CheckConstraint(condition=models.Q(('reform_from__isnull', True), ('birth_months_per_step__gte', 1), _connector='OR'), name='retirement_rule_reform_has_step')],
+                "verbose_name": "退休规则",
+                "verbose_name_plural": "退休规则",
+                "ordering": ["sex", "base_age"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("in_force", True)),
+                        fields=("sex",),
+                        name="retirement_rule_one_per_sex",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("reform_from__isnull", True), ("birth_months_per_step__gte", 1), _connector="OR"
+                        ),
+                        name="retirement_rule_reform_has_step",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Secondment',
+            name="Secondment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('reason', models.TextField(verbose_name='借调事由')),
-                ('planned_start', models.DateField(verbose_name='拟开始日期')),
-                ('planned_end', models.DateField(blank=True, null=True, verbose_name='拟结束日期')),
-                ('state', models.CharField(choices=[('requested', '已申请'), ('opinions_attached', '双方书面意见已附'), ('approved', '区政府已批准'), ('filed', '已报人社局、民政局备案'), ('active', '借调中'), ('ended', '已结束'), ('rejected', '已否决')], default='requested', max_length=20, verbose_name='状态')),
-                ('approval_document', models.CharField(blank=True, max_length=100, verbose_name='区政府批准文号')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='批准日期')),
-                ('filed_hr_reference', models.CharField(blank=True, max_length=100, verbose_name='人社局备案号')),
-                ('filed_hr_at', models.DateTimeField(blank=True, null=True, verbose_name='人社局备案时间')),
-                ('filed_civil_reference', models.CharField(blank=True, max_length=100, verbose_name='民政局备案号')),
-                ('filed_civil_at', models.DateTimeField(blank=True, null=True, verbose_name='民政局备案时间')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='借调开始日期')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='借调结束日期')),
-                ('rejected_at', models.DateTimeField(blank=True, null=True, verbose_name='否决时间')),
-                ('rejected_reason', models.TextField(blank=True, verbose_name='否决理由')),
-                ('rejected_in_state', models.CharField(blank=True, max_length=20, verbose_name='否决时所处环节')),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('host_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='借调至部门')),
-                ('host_street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.street', verbose_name='借调至街道')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='申请登记人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("reason", models.TextField(verbose_name="借调事由")),
+                ("planned_start", models.DateField(verbose_name="拟开始日期")),
+                ("planned_end", models.DateField(blank=True, null=True, verbose_name="拟结束日期")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("requested", "已申请"),
+                            ("opinions_attached", "双方书面意见已附"),
+                            ("approved", "区政府已批准"),
+                            ("filed", "已报人社局、民政局备案"),
+                            ("active", "借调中"),
+                            ("ended", "已结束"),
+                            ("rejected", "已否决"),
+                        ],
+                        default="requested",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "approval_document",
+                    models.CharField(blank=True, max_length=100, verbose_name="区政府批准文号"),
+                ),
+                ("approved_on", models.DateField(blank=True, null=True, verbose_name="批准日期")),
+                (
+                    "filed_hr_reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="人社局备案号"),
+                ),
+                ("filed_hr_at", models.DateTimeField(blank=True, null=True, verbose_name="人社局备案时间")),
+                (
+                    "filed_civil_reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="民政局备案号"),
+                ),
+                (
+                    "filed_civil_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="民政局备案时间"),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="借调开始日期")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="借调结束日期")),
+                ("rejected_at", models.DateTimeField(blank=True, null=True, verbose_name="否决时间")),
+                ("rejected_reason", models.TextField(blank=True, verbose_name="否决理由")),
+                (
+                    "rejected_in_state",
+                    models.CharField(blank=True, max_length=20, verbose_name="否决时所处环节"),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "host_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="借调至部门",
+                    ),
+                ),
+                (
+                    "host_street",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.street",
+                        verbose_name="借调至街道",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="申请登记人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '借调',
-                'verbose_name_plural': '借调',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "借调",
+                "verbose_name_plural": "借调",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SecondmentOpinion',
+            name="SecondmentOpinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('side', models.CharField(choices=[('sending', '派出单位（社区/街道）意见'), ('receiving', '用人单位意见')], max_length=20, verbose_name='意见方')),
-                ('unit_name', models.CharField(max_length=100, verbose_name='出具单位')),
-                ('text', models.TextField(blank=True, verbose_name='意见内容')),
-                ('file', models.FileField(blank=True, upload_to=staff.models.opinion_upload_path, verbose_name='书面意见扫描件')),
-                ('file_name', models.CharField(blank=True, max_length=200, verbose_name='原文件名')),
-                ('content_type', models.CharField(blank=True, max_length=50, verbose_name='文件类型')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
-                ('secondment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='staff.secondment', verbose_name='借调')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "side",
+                    models.CharField(
+                        choices=[("sending", "派出单位（社区/街道）意见"), ("receiving", "用人单位意见")],
+                        max_length=20,
+                        verbose_name="意见方",
+                    ),
+                ),
+                ("unit_name", models.CharField(max_length=100, verbose_name="出具单位")),
+                ("text", models.TextField(blank=True, verbose_name="意见内容")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to=staff.models.opinion_upload_path, verbose_name="书面意见扫描件"
+                    ),
+                ),
+                ("file_name", models.CharField(blank=True, max_length=200, verbose_name="原文件名")),
+                ("content_type", models.CharField(blank=True, max_length=50, verbose_name="文件类型")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="登记人",
+                    ),
+                ),
+                (
+                    "secondment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opinions",
+                        to="staff.secondment",
+                        verbose_name="借调",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '借调书面意见',
-                'verbose_name_plural': '借调书面意见',
-                'ordering': ['secondment', 'side'],
+                "verbose_name": "借调书面意见",
+                "verbose_name_plural": "借调书面意见",
+                "ordering": ["secondment", "side"],
             },
         ),
         migrations.CreateModel(
-            name='Worker',
+            name="Worker",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('id_number', models.CharField(max_length=18, unique=True, verbose_name='身份证号码')),
-                ('sex', models.CharField(choices=[('M', '男'), ('F', '女')], max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('education', models.CharField(choices=[('junior', '初中及以下'), ('senior', '高中/中专'), ('college', '大专'), ('bachelor', '本科'), ('postgraduate', '研究生')], max_length=20, verbose_name='学历')),
-                ('hire_date', models.DateField(verbose_name='参加社区工作日期')),
-                ('status', models.CharField(choices=[('active', '在岗'), ('seconded', '借调'), ('resigned', '辞职'), ('retired', '退休')], default='active', max_length=20, verbose_name='状态')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='离岗日期')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='workers', to='org.committee', verbose_name='所在社区')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("id_number", models.CharField(max_length=18, unique=True, verbose_name="身份证号码")),
+                (
+                    "sex",
+                    models.CharField(choices=[("M", "男"), ("F", "女")], max_length=1, verbose_name="性别"),
+                ),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                (
+                    "education",
+                    models.CharField(
+                        choices=[
+                            ("junior", "初中及以下"),
+                            ("senior", "高中/中专"),
+                            ("college", "大专"),
+                            ("bachelor", "本科"),
+                            ("postgraduate", "研究生"),
+                        ],
+                        max_length=20,
+                        verbose_name="学历",
+                    ),
+                ),
+                ("hire_date", models.DateField(verbose_name="参加社区工作日期")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "在岗"),
+                            ("seconded", "借调"),
+                            ("resigned", "辞职"),
+                            ("retired", "退休"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("left_on", models.DateField(blank=True, null=True, verbose_name="离岗日期")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="workers",
+                        to="org.committee",
+                        verbose_name="所在社区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '社区工作者',
-                'verbose_name_plural': '社区工作者',
-                'ordering': ['committee__code', 'name', 'id'],
+                "verbose_name": "社区工作者",
+                "verbose_name_plural": "社区工作者",
+                "ordering": ["committee__code", "name", "id"],
             },
         ),
         migrations.AddField(
-            model_name='secondment',
-            name='worker',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='secondments', to='staff.worker', verbose_name='借调人员'),
+            model_name="secondment",
+            name="worker",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="secondments",
+                to="staff.worker",
+                verbose_name="借调人员",
+            ),
         ),
         migrations.CreateModel(
-            name='Qualification',
+            name="Qualification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('level', models.CharField(choices=[('social_worker', '社会工作师'), ('assistant', '助理社会工作师')], max_length=20, verbose_name='职业资格')),
-                ('certificate_number', models.CharField(max_length=40, unique=True, verbose_name='证书编号')),
-                ('obtained_on', models.DateField(verbose_name='取得日期')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='qualifications', to='staff.worker', verbose_name='工作者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("social_worker", "社会工作师"), ("assistant", "助理社会工作师")],
+                        max_length=20,
+                        verbose_name="职业资格",
+                    ),
+                ),
+                ("certificate_number", models.CharField(max_length=40, unique=True, verbose_name="证书编号")),
+                ("obtained_on", models.DateField(verbose_name="取得日期")),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qualifications",
+                        to="staff.worker",
+                        verbose_name="工作者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职业资格',
-                'verbose_name_plural': '职业资格',
-                'ordering': ['worker', 'level'],
+                "verbose_name": "职业资格",
+                "verbose_name_plural": "职业资格",
+                "ordering": ["worker", "level"],
             },
         ),
         migrations.CreateModel(
-            name='PayrollLine',
+            name="PayrollLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('posts', models.CharField(blank=True, max_length=100, verbose_name='职务')),
-                ('base', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='基本工资')),
-                ('position_allowance', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='职务津贴')),
-                ('qualification_allowance', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='职业资格津贴')),
-                ('honour', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='特殊荣誉津贴')),
-                ('floor_top_up', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='最低工资补足')),
-                ('gross', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='应发合计')),
-                ('employer_insurance', models.DecimalField(decimal_places=2, max_digits=10, verbose_name='单位缴纳五险')),
-                ('below_floor', models.BooleanField(default=False, verbose_name='低于最低工资')),
-                ('payroll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='staff.payroll', verbose_name='工资表')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='staff.worker', verbose_name='工作者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("posts", models.CharField(blank=True, max_length=100, verbose_name="职务")),
+                ("base", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="基本工资")),
+                (
+                    "position_allowance",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="职务津贴"),
+                ),
+                (
+                    "qualification_allowance",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="职业资格津贴"),
+                ),
+                ("honour", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="特殊荣誉津贴")),
+                (
+                    "floor_top_up",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="最低工资补足"),
+                ),
+                ("gross", models.DecimalField(decimal_places=2, max_digits=10, verbose_name="应发合计")),
+                (
+                    "employer_insurance",
+                    models.DecimalField(decimal_places=2, max_digits=10, verbose_name="单位缴纳五险"),
+                ),
+                ("below_floor", models.BooleanField(default=False, verbose_name="低于最低工资")),
+                (
+                    "payroll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="staff.payroll",
+                        verbose_name="工资表",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="staff.worker",
+                        verbose_name="工作者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '工资明细',
-                'verbose_name_plural': '工资明细',
-                'ordering': ['payroll', 'worker__name', 'worker_id'],
+                "verbose_name": "工资明细",
+                "verbose_name_plural": "工资明细",
+                "ordering": ["payroll", "worker__name", "worker_id"],
             },
         ),
         migrations.CreateModel(
-            name='EvaluationScore',
+            name="EvaluationScore",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('representative', models.CharField(max_length=50, verbose_name='居民代表')),
-                ('morality', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='德')),
-                ('ability', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='能')),
-                ('diligence', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='勤')),
-                ('performance', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='绩')),
-                ('integrity', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='廉')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='录入人')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='scores', to='staff.evaluationround', verbose_name='测评')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evaluation_scores', to='staff.worker', verbose_name='社工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("representative", models.CharField(max_length=50, verbose_name="居民代表")),
+                (
+                    "morality",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="德",
+                    ),
+                ),
+                (
+                    "ability",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="能",
+                    ),
+                ),
+                (
+                    "diligence",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="勤",
+                    ),
+                ),
+                (
+                    "performance",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="绩",
+                    ),
+                ),
+                (
+                    "integrity",
+                    models.PositiveSmallIntegerField(
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="廉",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="录入人",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="scores",
+                        to="staff.evaluationround",
+                        verbose_name="测评",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evaluation_scores",
+                        to="staff.worker",
+                        verbose_name="社工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '测评打分',
-                'verbose_name_plural': '测评打分',
-                'ordering': ['round', 'worker', 'representative'],
+                "verbose_name": "测评打分",
+                "verbose_name_plural": "测评打分",
+                "ordering": ["round", "worker", "representative"],
             },
         ),
         migrations.CreateModel(
-            name='Departure',
+            name="Departure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('resigned', '辞职'), ('retired', '退休')], max_length=10, verbose_name='类别')),
-                ('left_on', models.DateField(db_index=True, verbose_name='离岗日期')),
-                ('reason', models.CharField(choices=[('pay', '待遇偏低'), ('workload', '工作任务繁重'), ('career', '另谋职业/考取公职'), ('family', '家庭原因'), ('health', '身体原因'), ('retirement', '达到退休年龄'), ('other', '其他')], max_length=20, verbose_name='原因')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.committee', verbose_name='离岗时所在社区')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('worker', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='departure', to='staff.worker', verbose_name='工作者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("resigned", "辞职"), ("retired", "退休")],
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("left_on", models.DateField(db_index=True, verbose_name="离岗日期")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("pay", "待遇偏低"),
+                            ("workload", "工作任务繁重"),
+                            ("career", "另谋职业/考取公职"),
+                            ("family", "家庭原因"),
+                            ("health", "身体原因"),
+                            ("retirement", "达到退休年龄"),
+                            ("other", "其他"),
+                        ],
+                        max_length=20,
+                        verbose_name="原因",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.committee",
+                        verbose_name="离岗时所在社区",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "worker",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departure",
+                        to="staff.worker",
+                        verbose_name="工作者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '离岗记录',
-                'verbose_name_plural': '离岗记录',
-                'ordering': ['-left_on'],
+                "verbose_name": "离岗记录",
+                "verbose_name_plural": "离岗记录",
+                "ordering": ["-left_on"],
             },
         ),
         migrations.CreateModel(
-            name='AccountabilityRecord',
+            name="AccountabilityRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('average', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='平均分')),
-                ('status', models.CharField(choices=[('open', '待跟进'), ('closed', '已办结')], default='open', max_length=10, verbose_name='状态')),
-                ('follow_up', models.TextField(blank=True, verbose_name='跟进情况')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
-                ('followed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accountability', to='staff.evaluationround', verbose_name='测评')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accountability', to='staff.worker', verbose_name='社工')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("average", models.DecimalField(decimal_places=2, max_digits=5, verbose_name="平均分")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待跟进"), ("closed", "已办结")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("follow_up", models.TextField(blank=True, verbose_name="跟进情况")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="办结时间")),
+                (
+                    "followed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accountability",
+                        to="staff.evaluationround",
+                        verbose_name="测评",
+                    ),
+                ),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="accountability",
+                        to="staff.worker",
+                        verbose_name="社工",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '责任追究记录',
-                'verbose_name_plural': '责任追究记录',
-                'ordering': ['status', 'average'],
+                "verbose_name": "责任追究记录",
+                "verbose_name_plural": "责任追究记录",
+                "ordering": ["status", "average"],
             },
         ),
         migrations.CreateModel(
-            name='WorkerPost',
+            name="WorkerPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('post', models.CharField(choices=[('secretary', '书记'), ('director', '主任'), ('deputy_secretary', '副书记'), ('deputy_director', '副主任'), ('member', '委员'), ('social_worker', '社工'), ('reemployment_assistant', '再就业协理员')], max_length=30, verbose_name='职务')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='任职日期')),
-                ('worker', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='staff.worker', verbose_name='工作者')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="创建时间"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "post",
+                    models.CharField(
+                        choices=[
+                            ("secretary", "书记"),
+                            ("director", "主任"),
+                            ("deputy_secretary", "副书记"),
+                            ("deputy_director", "副主任"),
+                            ("member", "委员"),
+                            ("social_worker", "社工"),
+                            ("reemployment_assistant", "再就业协理员"),
+                        ],
+                        max_length=30,
+                        verbose_name="职务",
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="任职日期")),
+                (
+                    "worker",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="posts",
+                        to="staff.worker",
+                        verbose_name="工作者",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职务',
-                'verbose_name_plural': '职务',
-                'ordering': ['worker', 'post'],
+                "verbose_name": "职务",
+                "verbose_name_plural": "职务",
+                "ordering": ["worker", "post"],
             },
         ),
         migrations.AddConstraint(
-            model_name='payroll',
-            constraint=models.UniqueConstraint(fields=('committee', 'year', 'month'), name='payroll_one_per_month'),
+            model_name="payroll",
+            constraint=models.UniqueConstraint(
+                fields=("committee", "year", "month"), name="payroll_one_per_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payroll',
-            constraint=models.CheckConstraint(condition=models.Q(('month__gte', 1), ('month__lte', 12)), name='payroll_month_valid'),
+            model_name="payroll",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("month__gte", 1), ("month__lte", 12)), name="payroll_month_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondmentopinion',
-            constraint=models.UniqueConstraint(fields=('secondment', 'side'), name='secondment_opinion_one_per_side'),
+            model_name="secondmentopinion",
+            constraint=models.UniqueConstraint(
+                fields=("secondment", "side"), name="secondment_opinion_one_per_side"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondmentopinion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('text', ''), _negated=True), models.Q(('file', ''), _negated=True), _connector='OR'), name='secondment_opinion_has_content'),
+            model_name="secondmentopinion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("text", ""), _negated=True),
+                    models.Q(("file", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="secondment_opinion_has_content",
+            ),
         ),
         migrations.AddIndex(
-            model_name='worker',
-            index=models.Index(fields=['committee', 'status'], name='staff_worke_committ_d7ac47_idx'),
+            model_name="worker",
+            index=models.Index(fields=["committee", "status"], name="staff_worke_committ_d7ac47_idx"),
         ),
         migrations.AddConstraint(
-            model_name='worker',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'seconded', 'resigned', 'retired'])), name='worker_status_known'),
+            model_name="worker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "seconded", "resigned", "retired"])),
+                name="worker_status_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worker',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('left_on__isnull', True), ('status__in', ['active', 'seconded'])), models.Q(('left_on__isnull', False), ('status__in', ['resigned', 'retired'])), _connector='OR'), name='worker_left_on_matches_status'),
+            model_name="worker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("left_on__isnull", True), ("status__in", ["active", "seconded"])),
+                    models.Q(("left_on__isnull", False), ("status__in", ["resigned", "retired"])),
+                    _connector="OR",
+                ),
+                name="worker_left_on_matches_status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worker',
-            constraint=models.CheckConstraint(condition=models.Q(('hire_date__gt', models.F('birth_date'))), name='worker_hired_after_birth'),
+            model_name="worker",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("hire_date__gt", models.F("birth_date"))), name="worker_hired_after_birth"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('host_department__isnull', True), ('host_street__isnull', False)), models.Q(('host_department__isnull', False), ('host_street__isnull', True)), _connector='OR'), name='secondment_single_host'),
+            model_name="secondment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("host_department__isnull", True), ("host_street__isnull", False)),
+                    models.Q(("host_department__isnull", False), ("host_street__isnull", True)),
+                    _connector="OR",
+                ),
+                name="secondment_single_host",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['requested', 'opinions_attached', 'approved', 'filed', 'active'])), fields=('worker',), name='secondment_one_open_per_worker'),
+            model_name="secondment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("state__in", ["requested", "opinions_attached", "approved", "filed", "active"])
+                ),
+                fields=("worker",),
+                name="secondment_one_open_per_worker",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['approved', 'filed', 'active', 'ended']), _negated=True), models.Q(('approved_on__isnull', False), models.Q(('approval_document', ''), _negated=True)), _connector='OR'), name='secondment_approved_has_approval'),
+            model_name="secondment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state__in", ["approved", "filed", "active", "ended"]), _negated=True),
+                    models.Q(
+                        ("approved_on__isnull", False), models.Q(("approval_document", ""), _negated=True)
+                    ),
+                    _connector="OR",
+                ),
+                name="secondment_approved_has_approval",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['filed', 'active', 'ended']), _negated=True), models.Q(('filed_civil_at__isnull', False), ('filed_hr_at__isnull', False)), _connector='OR'), name='secondment_filed_with_both_bureaus'),
+            model_name="secondment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state__in", ["filed", "active", "ended"]), _negated=True),
+                    models.Q(("filed_civil_at__isnull", False), ("filed_hr_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="secondment_filed_with_both_bureaus",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['active', 'ended']), _negated=True), ('started_on__isnull', False), _connector='OR'), name='secondment_active_has_start'),
+            model_name="secondment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("state__in", ["active", "ended"]), _negated=True),
+                    ("started_on__isnull", False),
+                    _connector="OR",
+                ),
+                name="secondment_active_has_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('ended_on__isnull', False), ('state', 'ended')), models.Q(models.Q(('state', 'ended'), _negated=True), ('ended_on__isnull', True)), _connector='OR'), name='secondment_ended_has_end'),
+            model_name="secondment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("ended_on__isnull", False), ("state", "ended")),
+                    models.Q(models.Q(("state", "ended"), _negated=True), ("ended_on__isnull", True)),
+                    _connector="OR",
+                ),
+                name="secondment_ended_has_end",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='secondment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('rejected_at__isnull', False), ('state', 'rejected')), models.Q(models.Q(('state', 'rejected'), _negated=True), ('rejected_at__isnull', True)), _connector='OR'), name='secondment_rejected_has_time'),
+            model_name="secondment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("rejected_at__isnull", False), ("state", "rejected")),
+                    models.Q(models.Q(("state", "rejected"), _negated=True), ("rejected_at__isnull", True)),
+                    _connector="OR",
+                ),
+                name="secondment_rejected_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qualification',
-            constraint=models.UniqueConstraint(fields=('worker', 'level'), name='qualification_unique_level'),
+            model_name="qualification",
+            constraint=models.UniqueConstraint(fields=("worker", "level"), name="qualification_unique_level"),
         ),
         migrations.AddConstraint(
-            model_name='payrollline',
-            constraint=models.UniqueConstraint(fields=('payroll', 'worker'), name='payroll_line_one_per_worker'),
+            model_name="payrollline",
+            constraint=models.UniqueConstraint(
+                fields=("payroll", "worker"), name="payroll_line_one_per_worker"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payrollline',
-            constraint=models.CheckConstraint(condition=models.Q(('gross', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('base'), '+', models.F('position_allowance')), '+', models.F('qualification_allowance')), '+', models.F('honour')), '+', models.F('floor_top_up')))), name='payroll_line_gross_is_sum'),
+            model_name="payrollline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "gross",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                django.db.models.expressions.CombinedExpression(
+                                    django.db.models.expressions.CombinedExpression(
+                                        models.F("base"), "+", models.F("position_allowance")
+                                    ),
+                                    "+",
+                                    models.F("qualification_allowance"),
+                                ),
+                                "+",
+                                models.F("honour"),
+                            ),
+                            "+",
+                            models.F("floor_top_up"),
+                        ),
+                    )
+                ),
+                name="payroll_line_gross_is_sum",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payrollline',
-            constraint=models.CheckConstraint(condition=models.Q(('floor_top_up__gte', 0)), name='payroll_line_top_up_not_negative'),
+            model_name="payrollline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("floor_top_up__gte", 0)), name="payroll_line_top_up_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationscore',
-            constraint=models.UniqueConstraint(fields=('round', 'worker', 'representative'), name='evaluation_one_score_per_representative'),
+            model_name="evaluationscore",
+            constraint=models.UniqueConstraint(
+                fields=("round", "worker", "representative"), name="evaluation_one_score_per_representative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationscore',
-            constraint=models.CheckConstraint(condition=models.Q(('morality__lte', 100)), name='evaluation_morality_at_most_100'),
+            model_name="evaluationscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("morality__lte", 100)), name="evaluation_morality_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationscore',
-            constraint=models.CheckConstraint(condition=models.Q(('ability__lte', 100)), name='evaluation_ability_at_most_100'),
+            model_name="evaluationscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("ability__lte", 100)), name="evaluation_ability_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationscore',
-            constraint=models.CheckConstraint(condition=models.Q(('diligence__lte', 100)), name='evaluation_diligence_at_most_100'),
+            model_name="evaluationscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("diligence__lte", 100)), name="evaluation_diligence_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationscore',
-            constraint=models.CheckConstraint(condition=models.Q(('performance__lte', 100)), name='evaluation_performance_at_most_100'),
+            model_name="evaluationscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("performance__lte", 100)), name="evaluation_performance_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='evaluationscore',
-            constraint=models.CheckConstraint(condition=models.Q(('integrity__lte', 100)), name='evaluation_integrity_at_most_100'),
+            model_name="evaluationscore",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("integrity__lte", 100)), name="evaluation_integrity_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accountabilityrecord',
-            constraint=models.UniqueConstraint(fields=('round', 'worker'), name='accountability_one_per_round'),
+            model_name="accountabilityrecord",
+            constraint=models.UniqueConstraint(
+                fields=("round", "worker"), name="accountability_one_per_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='accountabilityrecord',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', True), ('status', 'open')), models.Q(('closed_at__isnull', False), ('status', 'closed'), models.Q(('follow_up', ''), _negated=True)), _connector='OR'), name='accountability_closed_has_follow_up'),
+            model_name="accountabilityrecord",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("closed_at__isnull", True), ("status", "open")),
+                    models.Q(
+                        ("closed_at__isnull", False),
+                        ("status", "closed"),
+                        models.Q(("follow_up", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="accountability_closed_has_follow_up",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workerpost',
-            constraint=models.UniqueConstraint(fields=('worker', 'post'), name='worker_post_unique'),
+            model_name="workerpost",
+            constraint=models.UniqueConstraint(fields=("worker", "post"), name="worker_post_unique"),
         ),
         migrations.AddConstraint(
-            model_name='workerpost',
-            constraint=models.CheckConstraint(condition=models.Q(('post__in', ['secretary', 'director', 'deputy_secretary', 'deputy_director', 'member', 'social_worker', 'reemployment_assistant'])), name='worker_post_known'),
+            model_name="workerpost",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "post__in",
+                        [
+                            "secretary",
+                            "director",
+                            "deputy_secretary",
+                            "deputy_director",
+                            "member",
+                            "social_worker",
+                            "reemployment_assistant",
+                        ],
+                    )
+                ),
+                name="worker_post_known",
+            ),
         ),
     ]
