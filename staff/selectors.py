@@ -366,10 +366,14 @@ def payroll_list(user, *, committee: Committee | None = None) -> QuerySet[Payrol
     payrolls = scoping.scope_by_committee(Payroll.objects.all(), user)
     if committee is not None:
         payrolls = payrolls.filter(committee=committee)
-    return payrolls.select_related("committee", "committee__street", "policy").annotate(
-        workers=Count("lines"),
-        gross=Sum("lines__gross"),
-        below_floor=Count("lines", filter=Q(lines__below_floor=True)),
+    return (
+        payrolls.select_related("committee", "committee__street", "policy")
+        .annotate(
+            workers=Count("lines"),
+            gross=Sum("lines__gross"),
+            below_floor=Count("lines", filter=Q(lines__below_floor=True)),
+        )
+        .order_by("-year", "-month", "committee__code")
     )
 
 
