@@ -613,6 +613,7 @@ def evaluation_round_open(*, actor, year: int, threshold: Decimal) -> Evaluation
 def evaluation_score_record(
     *, actor, round: EvaluationRound, worker: Worker, representative: str, scores: dict[str, int]
 ) -> EvaluationScore:
+    round = EvaluationRound.objects.select_for_update().get(pk=round.pk)
     if round.closed_at is not None:
         raise ValidationError({"round": ERR_ROUND_CLOSED})
     if not worker.is_current or not worker.posts.filter(post=Post.SOCIAL_WORKER).exists():
