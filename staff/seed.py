@@ -210,7 +210,7 @@ class _People:
             sequence = self.rng.randrange(0, 999)
             if (sequence % 2 == 1) != (sex == "M"):
                 sequence = (sequence + 1) % 1000
-            number = idnumbers.build(area=self.rng.choice(AREA_CODES), born=born, sequence=sequence)
+            number = idnumbers.make(self.rng.choice(AREA_CODES), born, sequence)
             if number not in self.used:
                 self.used.add(number)
                 return number

@@ -10,7 +10,7 @@ from django.db.models.functions import ExtractYear
 
 from community_admin.accounts import scoping
 from community_admin.org.models import Committee, Street
-from community_admin.org.selectors import committee_figures
+from community_admin.org.selectors import committee_figures, registry_counts
 from staff import retirement
 from staff.models import (
     MEMBER_POSTS,
@@ -107,7 +107,7 @@ class StaffingRow:
 
 def staffing_gaps(committees: QuerySet[Committee]) -> list[StaffingRow]:
     """Norms (DESIGN.md section 4) against the workers actually there: a seconded worker counts as absent.
-    `committees` is already scoped. One query."""
+    `committees` is already scoped. Two queries (the workers, the registry's household counts)."""
     present = Q(workers__status=Worker.Status.ACTIVE)
     annotated = (
         committees.select_related("street")
@@ -122,9 +122,11 @@ def staffing_gaps(committees: QuerySet[Committee]) -> list[StaffingRow]:
         )
         .order_by("street__code", "code")
     )
+    annotated = list(annotated)
+    counts = registry_counts([c.pk for c in annotated])
     rows = []
     for committee in annotated:
-        figures = committee_figures(committee, office_norms=[])
+        figures = committee_figures(committee, office_norms=[], counts=counts.get(committee.pk, (0, 0, 0)))
         rows.append(
             StaffingRow(
                 committee=committee,

@@ -108,20 +108,20 @@ def worker_create(
     posts: list[str],
 ) -> Worker:
     try:
-        number = idnumbers.validate(id_number)
+        parsed = idnumbers.parse(id_number)
     except idnumbers.InvalidIdNumber as exc:
         raise ValidationError({"id_number": str(exc)}) from None
+    number, birth = parsed.value, parsed.birth_date
     if Worker.objects.filter(id_number=number).exists():
         raise ValidationError({"id_number": ERR_DUPLICATE_ID})
     posts = _check_posts(posts)
-    birth = idnumbers.birth_date(number)
     if retirement.full_years(birth, hire_date) < 16:
         raise ValidationError({"hire_date": ERR_HIRED_BEFORE_16})
     worker = Worker(
         committee=committee,
         name=name.strip(),
         id_number=number,
-        sex=idnumbers.sex(number),
+        sex=parsed.sex,
         birth_date=birth,
         education=education,
         hire_date=hire_date,

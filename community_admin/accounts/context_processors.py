@@ -3,7 +3,9 @@ from community_admin.accounts.permissions import has_permission
 # (label, url name, permission). Later capabilities add their entries here.
 NAVIGATION = [
     ("首页", "home", "org.view"),
+    ("人口信息", "residents:person-list", "residents.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
+    ("我的任务", "jobs:list", "jobs.view"),
     ("社区工作者", "staff:worker-list", "staff.view"),
     ("人员配备", "staff:staffing", "staff.view"),
     ("借调", "staff:secondment-list", "staff.view"),

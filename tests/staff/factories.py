@@ -17,7 +17,7 @@ _sequence = itertools.count(1)
 
 def id_number(*, born: date = date(1985, 3, 14), sex: str = "F") -> str:
     n = next(_sequence) * 2 % 1000
-    return idnumbers.build(area="410105", born=born, sequence=n + (1 if sex == "M" else 0))
+    return idnumbers.make("410105", born, n + (1 if sex == "M" else 0))
 
 
 def make_worker(

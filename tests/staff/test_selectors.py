@@ -52,7 +52,7 @@ def test_dashboard_selectors_do_not_grow_with_committees(world, django_assert_ma
     for _ in range(6):
         committee = CommitteeFactory(street=world.street_a)
         make_worker(world.bureau, committee)
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         selectors.staffing_gaps(visible_committees(world.bureau))
     with django_assert_max_num_queries(1):
         selectors.staff_figures(selectors.visible_workers(world.bureau))

@@ -28,7 +28,7 @@ from tests.staff.factories import (
 
 
 def test_worker_create_derives_sex_and_birth_date_and_audits_masked(world):
-    number = idnumbers.build(area="410105", born=date(1980, 2, 29), sequence=13)
+    number = idnumbers.make("410105", date(1980, 2, 29), 13)
     worker = services.worker_create(
         actor=world.street_user,
         committee=world.committee_a1,

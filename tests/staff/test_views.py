@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
 from staff.models import Secondment
 from tests.staff.factories import PNG, make_policy, make_secondment, make_worker
@@ -33,7 +34,7 @@ def test_bad_worker_input_is_a_400_naming_the_field(world, login):
         "posts": ["member"],
     }
     response = login(world.street_user).post(reverse("staff:worker-create"), data)
-    assert response.status_code == 400 and "身份证号码：身份证号码应为 18 位。" in response.content.decode()
+    assert response.status_code == 400 and f"身份证号码：{idnumbers.ERR_LENGTH}" in response.content.decode()
 
 
 def test_street_cannot_skip_to_approval_and_page_says_why(world, login):
