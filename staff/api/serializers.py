@@ -42,11 +42,11 @@ class WorkerInputSerializer(serializers.Serializer):
         self.fields["committee"].queryset = committees if committees is not None else Committee.objects.none()
 
 
-class RevealOutputSerializer(serializers.Serializer):
+class WorkerRevealOutputSerializer(serializers.Serializer):
     id_number = serializers.CharField()
 
 
-class RevealInputSerializer(serializers.Serializer):
+class WorkerRevealInputSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -52,11 +52,11 @@ class WorkerViewSet(
         worker = call(services.worker_create, actor=request.user, **data.validated_data)
         return Response(s.WorkerOutputSerializer(worker).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.RevealInputSerializer, responses=s.RevealOutputSerializer)
+    @extend_schema(request=s.WorkerRevealInputSerializer, responses=s.WorkerRevealOutputSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-id-number")
     def reveal_id_number(self, request, pk=None):
         worker = self.get_object()
-        data = s.RevealInputSerializer(data=request.data)
+        data = s.WorkerRevealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         number = services.worker_reveal_id_number(actor=request.user, worker=worker, **data.validated_data)
         response = Response({"id_number": number})
