@@ -24,8 +24,6 @@ from staff.models import (
     EvaluationRound,
     EvaluationScore,
     PayPolicy,
-    Payroll,
-    PayrollLine,
     Post,
     Qualification,
     RetirementRule,
@@ -439,20 +437,3 @@ def _evaluations(rng, evaluated: list[Worker], street_users, bureau, today: date
     round_.save(update_fields=["closed_at"])
     return round_, len(records)
 
-
-def clear() -> None:
-    """Remove the staff part (tests that rebuild the district call it before removing committees)."""
-    for model in (
-        AccountabilityRecord,
-        EvaluationScore,
-        EvaluationRound,
-        SecondmentOpinion,
-        Secondment,
-        Departure,
-        PayrollLine,
-        Payroll,
-        Qualification,
-        WorkerPost,
-        Worker,
-    ):
-        model.objects.all().delete()
