@@ -436,4 +436,3 @@ def _evaluations(rng, evaluated: list[Worker], street_users, bureau, today: date
     round_.closed_at = timezone.now()
     round_.save(update_fields=["closed_at"])
     return round_, len(records)
-
