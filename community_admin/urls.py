@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("community_admin.dashboards.urls")),
     path("residents/", include("residents.urls")),
     path("jobs/", include("community_admin.jobs.urls")),
+    path("staff/", include("staff.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,12 @@ NAVIGATION = [
     ("人口信息", "residents:person-list", "residents.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),
+    ("社区工作者", "staff:worker-list", "staff.view"),
+    ("人员配备", "staff:staffing", "staff.view"),
+    ("借调", "staff:secondment-list", "staff.view"),
+    ("工资", "staff:payroll-list", "staff.pay.view"),
+    ("测评", "staff:evaluation", "staff.view"),
+    ("离职与退休", "staff:turnover", "staff.view"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
     ("审计日志", "accounts:audit-list", "audit.view"),
 ]

@@ -30,6 +30,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs in their scope and download those results (community_admin/jobs).
     "jobs.view": ALL_ROLES,
     "jobs.start": ALL_ROLES,
+    # staff: committees see their own workers; streets manage their committees'; the bureau all.
+    "staff.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.manage": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.reveal_id": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.secondment.manage": frozenset({Role.BUREAU, Role.STREET}),
+    # records the district government's approval and the two filings
+    "staff.secondment.approve": frozenset({Role.BUREAU}),
+    "staff.pay.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.pay.compute": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluate": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluation.manage": frozenset({Role.BUREAU}),  # opens and closes the district's yearly round
 }
 
 # permission name -> the token scope a department's API token needs for it
