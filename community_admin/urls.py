@@ -7,6 +7,7 @@ from community_admin.dashboards.views import HomeView
 
 api_v1 = [
     path("", include("community_admin.api_router")),
+    path("", include("community_admin.dashboards.api.urls")),
     # The schema describes endpoints, not data: public, so departments' developers can read it.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
@@ -21,6 +22,7 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     path("services/", include("services.urls")),
     path("jobs/", include("community_admin.jobs.urls")),
+    path("staff/", include("staff.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

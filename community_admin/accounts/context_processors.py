@@ -3,11 +3,18 @@ from community_admin.accounts.permissions import has_permission
 # (label, url name, permission). Later capabilities add their entries here.
 NAVIGATION = [
     ("首页", "home", "org.view"),
+    ("全区概况", "dashboards:district", "dashboards.district"),
     ("人口信息", "residents:person-list", "residents.view"),
     ("走访与服务", "services:visit-list", "services.view"),
     ("服务与行政平衡", "services:balance", "services.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),
+    ("社区工作者", "staff:worker-list", "staff.view"),
+    ("人员配备", "staff:staffing", "staff.view"),
+    ("借调", "staff:secondment-list", "staff.view"),
+    ("工资", "staff:payroll-list", "staff.pay.view"),
+    ("测评", "staff:evaluation", "staff.view"),
+    ("离职与退休", "staff:turnover", "staff.view"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
     ("审计日志", "accounts:audit-list", "audit.view"),
 ]

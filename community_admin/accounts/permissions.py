@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
+    "dashboards.district": frozenset({Role.BUREAU}),
+    "dashboards.street": frozenset({Role.BUREAU, Role.STREET}),
     "residents.view": ALL_ROLES,
     "residents.register": frozenset({Role.STREET, Role.COMMITTEE, Role.DEPARTMENT}),
     "residents.edit": frozenset({Role.STREET, Role.COMMITTEE}),
@@ -28,6 +30,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs in their scope and download those results (community_admin/jobs).
     "jobs.view": ALL_ROLES,
     "jobs.start": ALL_ROLES,
+    # staff: committees see their own workers; streets manage their committees'; the bureau all.
+    "staff.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.manage": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.reveal_id": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.secondment.manage": frozenset({Role.BUREAU, Role.STREET}),
+    # records the district government's approval and the two filings
+    "staff.secondment.approve": frozenset({Role.BUREAU}),
+    "staff.pay.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.pay.compute": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluate": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluation.manage": frozenset({Role.BUREAU}),  # opens and closes the district's yearly round
     # Community services (visits, activities, volunteers, organisations, the balance): committee staff record
     # their own committee's work; streets and the bureau follow it. Visits hold households' needs: no department.
     "services.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),

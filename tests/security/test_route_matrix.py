@@ -85,6 +85,28 @@ def failed_job_scope(world, role, extra) -> tuple[int, int | None]:
     return extra["job_a1_failed"].pk, job_scope(world, role, extra)[1]
 
 
+def _staff_scope(kind: str) -> Scope:
+    """Objects of the staff app belonging to committee A1 (in scope) and to one outside each role's scope."""
+
+    def scope(world, role, extra) -> tuple[int, int | None]:
+        from tests.staff.factories import staff_objects
+
+        objects = getattr(staff_objects(world), kind)
+        out = {Role.BUREAU: None, Role.STREET: "b1", Role.COMMITTEE: "a2", Role.DEPARTMENT: "b1"}[role]
+        return objects["a1"].pk, objects[out].pk if out else None
+
+    return scope
+
+
+worker_scope = _staff_scope("workers")
+secondment_scope = _staff_scope("secondments")
+opinion_scope = _staff_scope("opinions")
+payroll_scope = _staff_scope("payrolls")
+accountability_scope = _staff_scope("records")
+STAFF = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
+STAFF_MANAGE = frozenset({Role.BUREAU, Role.STREET})
+
+
 @dataclass(frozen=True)
 class Route:
     kind: str  # "public" | "page" | "api"
@@ -107,6 +129,10 @@ ROUTES: dict[str, Route] = {
     "dashboards:committee-detail": Route("page", scope=committee_scope),
     "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
     "dashboards:office-norms": Route("page"),
+    "dashboards:district": Route("page", BUREAU),
+    "dashboards:street-dashboard": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=street_scope),
+    "dashboard-district": Route("api", BUREAU),
+    "dashboard-street": Route("api", frozenset({Role.BUREAU, Role.STREET}), scope=street_scope),
     "api-root": Route("api"),
     "schema": Route("public"),
     "docs": Route("public"),
@@ -199,6 +225,50 @@ ROUTES: dict[str, Route] = {
     "job-detail": Route("api", scope=job_scope),
     "job-download": Route("api", scope=job_scope),
     "job-retry": Route("api", scope=failed_job_scope, method="post", ok=(202,)),
+    # staff pages
+    "staff:worker-list": Route("page", STAFF),
+    "staff:worker-create": Route("page", STAFF_MANAGE),
+    "staff:worker-detail": Route("page", STAFF, scope=worker_scope),
+    "staff:worker-reveal": Route("page", STAFF_MANAGE, scope=worker_scope, method="post"),
+    "staff:worker-action": Route("page", STAFF_MANAGE, scope=worker_scope, method="post", ok=(400,)),
+    "staff:staffing": Route("page", STAFF),
+    "staff:secondment-list": Route("page", STAFF),
+    "staff:secondment-create": Route("page", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff:secondment-detail": Route("page", STAFF, scope=secondment_scope),
+    "staff:secondment-step": Route("page", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff:opinion-file": Route("page", STAFF, scope=opinion_scope),
+    "staff:payroll-list": Route("page", STAFF),
+    "staff:payroll-compute": Route("page", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff:payroll-detail": Route("page", STAFF, scope=payroll_scope),
+    "staff:payroll-export": Route("page", STAFF, scope=payroll_scope),
+    "staff:evaluation": Route("page", STAFF),
+    "staff:evaluation-score": Route("page", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff:evaluation-round": Route("page", BUREAU, method="post", ok=(400,)),
+    "staff:accountability-follow-up": Route(
+        "page", STAFF_MANAGE, scope=accountability_scope, method="post", ok=(400,)
+    ),
+    "staff:turnover": Route("page", STAFF),
+    # staff API
+    "staff-worker-list": Route("api", STAFF),
+    "staff-worker-detail": Route("api", STAFF, scope=worker_scope),
+    "staff-worker-reveal-id-number": Route("api", STAFF_MANAGE, scope=worker_scope, method="post"),
+    "staff-staffing-list": Route("api", STAFF),
+    "staff-secondment-list": Route("api", STAFF),
+    "staff-secondment-detail": Route("api", STAFF, scope=secondment_scope),
+    "staff-secondment-opinion": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-approve": Route("api", BUREAU, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-file": Route("api", BUREAU, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-activate": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-end": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-reject": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-payroll-list": Route("api", STAFF),
+    "staff-payroll-detail": Route("api", STAFF, scope=payroll_scope),
+    "staff-payroll-compute": Route("api", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff-payroll-export": Route("api", STAFF, scope=payroll_scope),
+    "staff-evaluation-list": Route("api", STAFF),
+    "staff-evaluation-score": Route("api", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff-turnover-list": Route("api", STAFF),
+    "staff-retirement-list": Route("api", STAFF),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
