@@ -218,6 +218,9 @@ SPECTACULAR_SETTINGS = {
         "HouseholdKindEnum": "residents.models.Household.Kind",
         "PersonStatusEnum": "residents.models.Person.Status",
         "ActivePersonStatusEnum": "residents.models.ACTIVE_STATUS_CHOICES",
+        "ActivityKindEnum": "services.models.Activity.Kind",
+        "OrganisationKindEnum": "services.models.CommunityOrganisation.Kind",
+        "OrganisationSupportKindEnum": "services.models.OrganisationSupport.Kind",
     },
 }
 
