@@ -3,6 +3,7 @@
 from rest_framework import routers
 
 from community_admin.dashboards.api.urls import router as dashboards_router
+from community_admin.tasks.api.urls import router as tasks_router
 
 
 class APIRootView(routers.APIRootView):
@@ -15,7 +16,7 @@ class Router(routers.DefaultRouter):
 
 
 router = Router(use_regex_path=False)
-for app_router in (dashboards_router,):
+for app_router in (dashboards_router, tasks_router):
     router.registry.extend(app_router.registry)
 
 urlpatterns = router.urls

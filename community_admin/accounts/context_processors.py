@@ -4,6 +4,9 @@ from community_admin.accounts.permissions import has_permission
 NAVIGATION = [
     ("首页", "home", "org.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
+    ("事项准入清单", "tasks:item-list", "tasks.catalogue.view"),
+    ("任务收件箱", "tasks:inbox", "tasks.inbox"),
+    ("任务工作量", "tasks:workload", "tasks.workload"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
     ("审计日志", "accounts:audit-list", "audit.view"),
 ]

@@ -18,11 +18,23 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
+    "tasks.catalogue.view": ALL_ROLES,
+    "tasks.catalogue.apply": frozenset({Role.BUREAU, Role.DEPARTMENT}),
+    "tasks.catalogue.manage": frozenset({Role.BUREAU}),
+    "tasks.view": ALL_ROLES,
+    "tasks.submit": frozenset({Role.DEPARTMENT}),
+    "tasks.inbox": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "tasks.work": frozenset({Role.COMMITTEE}),
+    "tasks.refuse": frozenset({Role.STREET}),
+    "tasks.workload": frozenset({Role.BUREAU, Role.STREET}),
 }
 
 # permission name -> the token scope a department's API token needs for it
 TOKEN_SCOPES: dict[str, str] = {
     "org.view": ApiToken.Scope.ORG_READ,
+    "tasks.catalogue.view": ApiToken.Scope.TASKS_SUBMIT,
+    "tasks.view": ApiToken.Scope.TASKS_SUBMIT,
+    "tasks.submit": ApiToken.Scope.TASKS_SUBMIT,
 }
 
 

@@ -82,7 +82,12 @@ def test_village_converted_without_a_date_is_refused_naming_the_field(world, log
     url = reverse("dashboards:committee-edit", args=[world.committee_a1.pk])
     response = client.post(
         url,
-        {"name": "甲一社区居委会", "party_organisation": "党支部", "office_area_m2": "320", "village_converted": "on"},
+        {
+            "name": "甲一社区居委会",
+            "party_organisation": "党支部",
+            "office_area_m2": "320",
+            "village_converted": "on",
+        },
     )
     assert response.status_code == 400
     assert "村改居日期：" in response.content.decode()
