@@ -14,6 +14,7 @@ from community_admin.accounts.models import ApiToken, Role
 
 ALL = frozenset(Role)
 BUREAU = frozenset({Role.BUREAU})
+INBOX = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 MISSING = 987654321
 
 # scope(world, role, tokens) -> (in-scope id, out-of-scope id or None where the role sees everything)
@@ -38,6 +39,26 @@ def token_scope(world, role, extra) -> tuple[int, int | None]:
     return extra["token"].pk, None
 
 
+def service_item_scope(world, role, extra) -> tuple[int, int | None]:
+    return extra["item"].pk, None  # the admission list is the same for everyone
+
+
+def task_scope(world, role, extra) -> tuple[int, int | None]:
+    out = {
+        Role.BUREAU: None,
+        Role.STREET: extra["task_b1"].pk,
+        Role.COMMITTEE: extra["task_a2"].pk,
+        Role.DEPARTMENT: extra["task_b1"].pk,  # another department's task
+    }[role]
+    return extra["task_a1"].pk, out
+
+
+def assignment_scope(world, role, extra) -> tuple[int, int | None]:
+    in_scope, out = task_scope(world, role, extra)
+    by_task = {extra[k].pk: extra[k].assignments.get().pk for k in ("task_a1", "task_a2", "task_b1")}
+    return by_task[in_scope], None if out is None else by_task[out]
+
+
 @dataclass(frozen=True)
 class Route:
     kind: str  # "public" | "page" | "api"
@@ -55,6 +76,7 @@ ROUTES: dict[str, Route] = {
     "accounts:audit-list": Route("page", BUREAU),
     "accounts:token-list": Route("page", BUREAU),
     "accounts:token-revoke": Route("page", BUREAU, scope=token_scope, method="post", ok=(302,)),
+    "accounts:token-rotate": Route("page", BUREAU, scope=token_scope, method="post", ok=(200,)),
     "dashboards:street-detail": Route("page", scope=street_scope),
     "dashboards:committee-detail": Route("page", scope=committee_scope),
     "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
@@ -66,6 +88,27 @@ ROUTES: dict[str, Route] = {
     "street-detail": Route("api", scope=street_scope),
     "committee-list": Route("api"),
     "committee-detail": Route("api", scope=committee_scope),
+    "tasks:item-list": Route("page"),
+    "tasks:item-apply": Route("page", frozenset({Role.BUREAU, Role.DEPARTMENT})),
+    "tasks:item-detail": Route("page", scope=service_item_scope),
+    "tasks:item-edit": Route("page", BUREAU, scope=service_item_scope),
+    "tasks:item-transition": Route("page", BUREAU, scope=service_item_scope, method="post", ok=(302,)),
+    "tasks:inbox": Route("page", INBOX),
+    "tasks:assignment-detail": Route("page", INBOX, scope=assignment_scope),
+    "tasks:assignment-start": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:assignment-complete": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:assignment-refuse": Route(
+        "page", frozenset({Role.STREET}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:workload": Route("page", frozenset({Role.BUREAU, Role.STREET})),
+    "task-list": Route("api"),
+    "task-detail": Route("api", scope=task_scope),
+    "service-item-list": Route("api"),
+    "service-item-detail": Route("api", scope=service_item_scope),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
@@ -112,7 +155,40 @@ def extra(world):
         scopes=[ApiToken.Scope.ORG_READ],
         days_valid=5,
     )
-    return {"token": token}
+    return {"token": token, **_tasks_world(world)}
+
+
+def _tasks_world(world) -> dict:
+    """An admission-list item and three admitted tasks: the police station's to A1 and to A2, and another
+    department's to B1."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community_admin.tasks import services as task_services
+    from tests.factories import DepartmentFactory, UserFactory
+    from tests.tasks.factories import ServiceItemFactory
+
+    item = ServiceItemFactory(code="RM01", unit_rate=0)
+    other = UserFactory(username="t-other-dept", role=Role.DEPARTMENT, department=DepartmentFactory(code="OD"))
+
+    def push(user, code):
+        return task_services.task_submit(
+            actor=user,
+            service_item_code=item.code,
+            title=f"矩阵任务 {code}",
+            due_date=timezone.localdate() + timedelta(days=10),
+            quantity=1,
+            funding=0,
+            committee_codes=[code],
+        )
+
+    return {
+        "item": item,
+        "task_a1": push(world.department_user, "A1"),
+        "task_a2": push(world.department_user, "A2"),
+        "task_b1": push(other, "B1"),
+    }
 
 
 def _url(name: str, pk: int | None) -> str:
