@@ -170,7 +170,9 @@ def _tasks_world(world) -> dict:
     from tests.tasks.factories import ServiceItemFactory
 
     item = ServiceItemFactory(code="RM01", unit_rate=0)
-    other = UserFactory(username="t-other-dept", role=Role.DEPARTMENT, department=DepartmentFactory(code="OD"))
+    other = UserFactory(
+        username="t-other-dept", role=Role.DEPARTMENT, department=DepartmentFactory(code="OD")
+    )
 
     def push(user, code):
         return task_services.task_submit(

@@ -34,7 +34,9 @@ class Items:
 def items(world) -> Items:
     return Items(
         assist=ServiceItemFactory(code="MZ01", name="最低生活保障的办理与审核"),
-        duty=ServiceItemFactory(code="ZZ01", name="调解民间纠纷", category=ServiceItem.Category.DUTY, unit="件", unit_rate=0),
+        duty=ServiceItemFactory(
+            code="ZZ01", name="调解民间纠纷", category=ServiceItem.Category.DUTY, unit="件", unit_rate=0
+        ),
         excluded=ServiceItemFactory(
             code="QT01", name="经济普查", category=ServiceItem.Category.EXCLUDED, unit_rate=Decimal("0")
         ),

@@ -68,8 +68,12 @@ def test_committees_outside_the_departments_streets_read_as_unknown(world, items
         submit(committee_codes=["A1", "B1"])
     with pytest.raises(ValidationError) as missing:
         submit(committee_codes=["A1", "ZZ99"])
-    assert outside.value.message_dict["committees"] == [services.ERR_TASK_UNKNOWN_COMMITTEES.format(codes="B1")]
-    assert missing.value.message_dict["committees"] == [services.ERR_TASK_UNKNOWN_COMMITTEES.format(codes="ZZ99")]
+    assert outside.value.message_dict["committees"] == [
+        services.ERR_TASK_UNKNOWN_COMMITTEES.format(codes="B1")
+    ]
+    assert missing.value.message_dict["committees"] == [
+        services.ERR_TASK_UNKNOWN_COMMITTEES.format(codes="ZZ99")
+    ]
     assert not Task.objects.exists()
 
 
@@ -137,8 +141,12 @@ def test_idempotent_submission_stores_a_reference_error(world, items, due):
         "funding": Decimal("60"),
         "committee_codes": ["B1"],
     }
-    first = services.task_submit_idempotent(actor=world.department_user, idempotency_key="k", fingerprint="f", **kwargs)
-    again = services.task_submit_idempotent(actor=world.department_user, idempotency_key="k", fingerprint="f", **kwargs)
+    first = services.task_submit_idempotent(
+        actor=world.department_user, idempotency_key="k", fingerprint="f", **kwargs
+    )
+    again = services.task_submit_idempotent(
+        actor=world.department_user, idempotency_key="k", fingerprint="f", **kwargs
+    )
     assert first.status_code == again.status_code == 422
     assert first.task is None and again.errors == first.errors and "committees" in first.errors
 
@@ -235,7 +243,9 @@ def test_bureau_edit_is_audited_and_leaves_decided_tasks_alone(world, items, sub
 
 def test_an_excluded_item_carries_no_rate(world, items):
     with pytest.raises(ValidationError):
-        services.service_item_update(actor=world.bureau, item=items.excluded, changes={"unit_rate": Decimal("5")})
+        services.service_item_update(
+            actor=world.bureau, item=items.excluded, changes={"unit_rate": Decimal("5")}
+        )
 
 
 # The committees' work ----------------------------------------------------------------------------------
@@ -248,8 +258,14 @@ def test_committee_works_a_task_to_done(world, items, submit):
     with pytest.raises(ValidationError) as exc:
         services.task_assignment_complete(actor=world.committee_user, assignment=assignment, report="  ")
     assert exc.value.message_dict["report"] == [services.ERR_REPORT_REQUIRED]
-    done = services.task_assignment_complete(actor=world.committee_user, assignment=assignment, report="已入户 10 户")
-    assert done.status == TaskAssignment.Status.DONE and done.completed_at and done.closed_by == world.committee_user
+    done = services.task_assignment_complete(
+        actor=world.committee_user, assignment=assignment, report="已入户 10 户"
+    )
+    assert (
+        done.status == TaskAssignment.Status.DONE
+        and done.completed_at
+        and done.closed_by == world.committee_user
+    )
     with pytest.raises(ValidationError):
         services.task_assignment_start(actor=world.committee_user, assignment=done)
 
@@ -260,7 +276,10 @@ def test_street_refusal_withdraws_the_committees_money(world, items, submit):
     with pytest.raises(ValidationError):
         services.task_assignment_refuse(actor=world.street_user, assignment=assignment, reason="")
     services.task_assignment_refuse(actor=world.street_user, assignment=assignment, reason="超出社区职责")
-    lines = {line.committee.code: line.withdrawn_at is not None for line in TaskFundingLine.objects.filter(task=task)}
+    lines = {
+        line.committee.code: line.withdrawn_at is not None
+        for line in TaskFundingLine.objects.filter(task=task)
+    }
     assert lines == {"A1": True, "A2": False}
     row = AuditLog.objects.get(action="task_assignment.refuse")
     assert row.details == {"reason": "超出社区职责", "funding_lines_withdrawn": 1}
