@@ -7,8 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= full
 PYTEST_ARGS ?=
+# Background jobs in the demo: kombu's filesystem transport under var/ (no server); see README.
+DEMO_BROKER ?= filesystem://
+DEMO_ROW_DELAY_MS ?= 20
+WORKER_CONCURRENCY ?= 2
+WORKER_ARGS ?=
 
-.PHONY: demo test venv sysdeps sysdeps-test migrate seed serve lint format check-deploy clean
+.PHONY: demo test venv sysdeps sysdeps-test migrate seed serve serve-with-worker worker beat lint format check-deploy clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -37,7 +42,29 @@ serve: venv
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-demo: venv sysdeps seed serve
+# The demo's server with a Celery worker (and its periodic tasks) in the background on the embedded broker;
+# stopping the server (Ctrl-C) stops the worker. The export is slowed per row so its progress bar is seen.
+serve-with-worker: venv var
+	@mkdir -p var/log
+	@export DEBUG=1 CELERY_BROKER_URL=$(DEMO_BROKER) JOBS_EXPORT_ROW_DELAY_MS=$(DEMO_ROW_DELAY_MS); \
+	$(PY) -m celery -A community_admin worker --beat --concurrency=$(WORKER_CONCURRENCY) --loglevel=INFO \
+		--logfile=var/log/worker.log $(WORKER_ARGS) & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null; echo "Worker stopped."' EXIT; \
+	trap 'exit 130' INT TERM; \
+	echo "Background jobs: Celery worker (pid $$worker) on $(DEMO_BROKER) (var/celery-broker/), log var/log/worker.log"; \
+	echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: venv sysdeps seed serve-with-worker
+
+# A job worker. Without REDIS_URL (or CELERY_BROKER_URL) it uses the same embedded broker as `make serve`;
+# in production set REDIS_URL and run this on as many machines as needed (README, "Background jobs").
+worker: venv var
+	$(PY) -m celery -A community_admin worker --concurrency=$(WORKER_CONCURRENCY) --loglevel=INFO $(WORKER_ARGS)
+
+# The periodic tasks (stale-job sweep, result clean-up): exactly one beat per installation.
+beat: venv var
+	$(PY) -m celery -A community_admin beat --loglevel=INFO
 
 test: venv sysdeps-test var
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
@@ -56,4 +83,4 @@ check-deploy: venv
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
-	rm -rf $(VENV) var/db.sqlite3 var/staticfiles
+	rm -rf $(VENV) var/db.sqlite3 var/staticfiles var/celery-broker var/celerybeat-schedule var/job-results

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "community_admin.core",
     "community_admin.org",
     "community_admin.accounts",
+    "community_admin.jobs",
+    "residents",
     "community_admin.tasks",
     "community_admin.dashboards",
 ]
@@ -139,6 +141,44 @@ STORAGES = {
     },
 }
 
+# Background jobs (community_admin/jobs, README "Background jobs"). With REDIS_URL the broker is Redis and
+# workers may run on any machine; without it, kombu's filesystem transport under var/ needs no server and
+# serves `make demo` (web process and worker on one machine). Job state lives in the database, so Celery
+# keeps no results.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "celery-broker")))
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_BROKER_FOLDER),
+        "data_folder_out": str(CELERY_BROKER_FOLDER),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
+        "store_processed": False,
+    }
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_RESULT_BACKEND = None
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: a worker takes one at a time, the others stay free
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "jobs-sweep-stale": {"task": "jobs.sweep_stale", "schedule": 60.0},
+    "jobs-cleanup-results": {"task": "jobs.cleanup_results", "schedule": 3600.0},
+}
+# Result files live outside the web root and are served only through the scoped download view.
+JOBS_RESULT_ROOT = Path(env.str("JOBS_RESULT_ROOT", default=str(VAR_DIR / "job-results")))
+STORAGES["job_results"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(JOBS_RESULT_ROOT), "base_url": None},
+}
+JOBS_RESULT_TTL_HOURS = env.int("JOBS_RESULT_TTL_HOURS", default=72)
+JOBS_HEARTBEAT_SECONDS = env.int("JOBS_HEARTBEAT_SECONDS", default=15)
+JOBS_STALE_AFTER_SECONDS = env.int("JOBS_STALE_AFTER_SECONDS", default=120)
+JOBS_REQUEUE_AFTER_SECONDS = env.int("JOBS_REQUEUE_AFTER_SECONDS", default=600)
+# Only for the demo: slows the committee export per row so its progress bar can be watched.
+JOBS_EXPORT_ROW_DELAY_MS = env.int("JOBS_EXPORT_ROW_DELAY_MS", default=0)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "community_admin.accounts.authentication.ApiTokenAuthentication",
@@ -168,6 +208,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CommitteeKindEnum": "community_admin.org.models.Committee.Kind",
+        "HouseholdKindEnum": "residents.models.Household.Kind",
+        "PersonStatusEnum": "residents.models.Person.Status",
+        "ActivePersonStatusEnum": "residents.models.ACTIVE_STATUS_CHOICES",
+    },
 }
 
 # Behind a TLS-terminating proxy in production (see README).

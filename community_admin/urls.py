@@ -18,6 +18,8 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("community_admin.accounts.urls")),
     path("", include("community_admin.dashboards.urls")),
+    path("residents/", include("residents.urls")),
+    path("jobs/", include("community_admin.jobs.urls")),
     path("tasks/", include("community_admin.tasks.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

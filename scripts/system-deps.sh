@@ -12,6 +12,7 @@ fc-list 2>/dev/null | grep -qi "Noto Sans CJK\|Noto Serif CJK" || packages+=(fon
 command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 if [ "$want" = test ]; then
   [ -x /usr/bin/chromium ] || packages+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)  # the real-worker test's broker
 fi
 
 [ ${#packages[@]} -eq 0 ] && exit 0

@@ -1,9 +1,11 @@
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.hashers import make_password
 
 from community_admin.accounts.models import Role, User
+from community_admin.core import idnumbers
 from community_admin.org.models import Committee, Department, ServiceCentre, Street
 
 PASSWORD = "correct-horse-battery-staple"
@@ -61,3 +63,34 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     password = _PASSWORD_HASH
     role = Role.BUREAU
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "residents.Household"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    number = factory.Sequence(lambda n: f"H{n:05d}")
+    building = factory.Sequence(lambda n: f"{n % 30 + 1}号楼")
+    unit = "1"
+    room = factory.Sequence(lambda n: f"{n % 6 + 1}0{n % 4 + 1}")
+    housing_type = "owned"
+    kind = "registered"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A person with a valid, unique ID number; sex and birth date follow from it."""
+
+    class Meta:
+        model = "residents.Person"
+
+    household = factory.SubFactory(HouseholdFactory)
+    committee = factory.LazyAttribute(lambda p: p.household.committee)
+    name = factory.Sequence(lambda n: f"居民{n}")
+    id_number = factory.Sequence(
+        lambda n: idnumbers.make("370202", date(1950, 1, 1) + timedelta(days=(n * 37) % 25000), n % 1000)
+    )
+    sex = factory.LazyAttribute(lambda p: idnumbers.parse(p.id_number).sex)
+    birth_date = factory.LazyAttribute(lambda p: idnumbers.parse(p.id_number).birth_date)
+    relationship = "head"
+    status = "registered"

@@ -3,7 +3,9 @@ from community_admin.accounts.permissions import has_permission
 # (label, url name, permission). Later capabilities add their entries here.
 NAVIGATION = [
     ("首页", "home", "org.view"),
+    ("人口信息", "residents:person-list", "residents.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
+    ("我的任务", "jobs:list", "jobs.view"),
     ("事项准入清单", "tasks:item-list", "tasks.catalogue.view"),
     ("任务收件箱", "tasks:inbox", "tasks.inbox"),
     ("任务工作量", "tasks:workload", "tasks.workload"),

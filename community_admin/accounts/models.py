@@ -16,6 +16,15 @@ class Role(models.TextChoices):
     DEPARTMENT = "department", _("区直部门")
 
 
+class ScopeLevel(models.TextChoices):
+    """The unit a piece of work (a background job, its result file) belongs to; see `scoping.scope_by_unit`."""
+
+    DISTRICT = "district", _("全区")
+    STREET = "street", _("街道")
+    COMMITTEE = "committee", _("社区")
+    DEPARTMENT = "department", _("部门")
+
+
 class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.BUREAU)
     street = models.ForeignKey(
@@ -89,6 +98,7 @@ class ApiToken(TimeStampedModel):
         TASKS_SUBMIT = "tasks:submit", _("向社区派发事项")
         LEDGERS_READ = "ledgers:read", _("读取本部门台账")
         CERTIFICATES_VERIFY = "certificates:verify", _("核验证明")
+        JOBS = "jobs", _("后台任务（启动、查看、下载结果）")
 
     user = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("部门账户")

@@ -18,6 +18,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
+    "residents.view": ALL_ROLES,
+    "residents.register": frozenset({Role.STREET, Role.COMMITTEE, Role.DEPARTMENT}),
+    "residents.edit": frozenset({Role.STREET, Role.COMMITTEE}),
+    "residents.reveal_id": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "residents.import": frozenset({Role.STREET, Role.COMMITTEE}),
+    "residents.export": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    # Background jobs: anyone may start the kinds they hold the kind's own permission for, follow the
+    # jobs in their scope and download those results (community_admin/jobs).
+    "jobs.view": ALL_ROLES,
+    "jobs.start": ALL_ROLES,
     "tasks.catalogue.view": ALL_ROLES,
     "tasks.catalogue.apply": frozenset({Role.BUREAU, Role.DEPARTMENT}),
     "tasks.catalogue.manage": frozenset({Role.BUREAU}),
@@ -32,6 +42,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 # permission name -> the token scope a department's API token needs for it
 TOKEN_SCOPES: dict[str, str] = {
     "org.view": ApiToken.Scope.ORG_READ,
+    "residents.view": ApiToken.Scope.RESIDENTS_READ,
+    # A police station's token registers floating people (the service refuses any other status for departments).
+    "residents.register": ApiToken.Scope.FLOATING_WRITE,
+    "jobs.view": ApiToken.Scope.JOBS,
+    "jobs.start": ApiToken.Scope.JOBS,
     "tasks.catalogue.view": ApiToken.Scope.TASKS_SUBMIT,
     "tasks.view": ApiToken.Scope.TASKS_SUBMIT,
     "tasks.submit": ApiToken.Scope.TASKS_SUBMIT,

@@ -1,10 +1,10 @@
 """The one place that decides what a user may see. Every page, API view, export and dashboard
 builds its querysets on these functions; anything outside them answers 404, like a missing object."""
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from community_admin.accounts.models import Role
+from community_admin.accounts.models import Role, ScopeLevel
 from community_admin.core import audit
 from community_admin.core.models import AuditLog
 from community_admin.org.models import Committee, Department, Street
@@ -52,6 +52,47 @@ def scope_by_committee(queryset: QuerySet, user, *, field: str = "committee") ->
     if getattr(user, "is_authenticated", False) and user.role == Role.BUREAU:
         return queryset
     return queryset.filter(**{f"{field}__in": visible_committees(user)})
+
+
+def unit_scope_of(user) -> dict:
+    """The unit that work started by `user` belongs to, as the `scope_*` fields of `scope_by_unit`."""
+    scope = {"scope_level": ScopeLevel.DISTRICT, "scope_street": None, "scope_committee": None}
+    scope["scope_department"] = None
+    if user.role == Role.STREET:
+        scope.update(scope_level=ScopeLevel.STREET, scope_street=user.street)
+    elif user.role == Role.COMMITTEE:
+        scope.update(scope_level=ScopeLevel.COMMITTEE, scope_committee=user.committee)
+    elif user.role == Role.DEPARTMENT:
+        scope.update(scope_level=ScopeLevel.DEPARTMENT, scope_department=user.department)
+    return scope
+
+
+def scope_by_unit(queryset: QuerySet, user) -> QuerySet:
+    """Rows scoped to a unit (fields `scope_level`, `scope_street`, `scope_committee`, `scope_department`)
+    that `user` covers: a unit covers itself and what lies inside it, never what lies beside or above it
+    (a committee does not see its street's district-wide export)."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if user.role == Role.BUREAU:
+        return queryset
+    if user.role == Role.STREET:
+        return queryset.filter(
+            Q(scope_level=ScopeLevel.STREET, scope_street_id=user.street_id)
+            | Q(scope_level=ScopeLevel.COMMITTEE, scope_committee__street_id=user.street_id)
+        )
+    if user.role == Role.COMMITTEE:
+        return queryset.filter(scope_level=ScopeLevel.COMMITTEE, scope_committee_id=user.committee_id)
+    if user.role == Role.DEPARTMENT and user.department_id is not None:
+        streets = _department_streets(user.department)
+        covered = (
+            Q(scope_level=ScopeLevel.DEPARTMENT, scope_department_id=user.department_id)
+            | Q(scope_level=ScopeLevel.STREET, scope_street__in=streets)
+            | Q(scope_level=ScopeLevel.COMMITTEE, scope_committee__street__in=streets)
+        )
+        if not user.department.streets.exists():
+            covered |= Q(scope_level=ScopeLevel.DISTRICT)
+        return queryset.filter(covered)
+    return queryset.none()
 
 
 def get_in_scope_or_404(queryset: QuerySet, user, **lookup) -> Model:

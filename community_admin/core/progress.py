@@ -1,8 +1,25 @@
-"""Progress for long management commands: a bar on a terminal, quiet otherwise."""
+"""Progress for long work. One interface, two reporters: `Progress` draws a bar on a terminal (quiet
+otherwise) for management commands; `community_admin.jobs.progress.JobProgress` writes a background job's
+progress to its row. Code that does the work takes a `ProgressFactory` and never knows which it got."""
 
 import sys
 import time
-from typing import TextIO
+from collections.abc import Callable
+from typing import Protocol, TextIO
+
+
+class ProgressReporter(Protocol):
+    label: str
+    total: int
+    done: int
+
+    def advance(self, n: int = 1) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+# (label, total) -> reporter. `Progress` itself is one; jobs pass a partial of `JobProgress`.
+ProgressFactory = Callable[[str, int], ProgressReporter]
 
 
 class Progress:

@@ -28,12 +28,13 @@ class HomeView(PermissionRequiredMixin, TemplateView):
         committees = selectors.committees_with_figures(
             scoping.visible_committees(user).order_by("street__code", "code")
         )
-        streets = list(selectors.streets_with_totals(scoping.visible_streets(user)))
+        streets = list(selectors.streets_with_counts(scoping.visible_streets(user)))
+        totals = selectors.street_totals(committees)
         by_street: dict[int, list] = {s.pk: [] for s in streets}
         for committee, figures in committees:
             by_street.setdefault(committee.street_id, []).append((committee, figures))
         return super().get_context_data(
-            streets=[(s, by_street.get(s.pk, [])) for s in streets],
+            streets=[(s, totals.get(s.pk), by_street.get(s.pk, [])) for s in streets],
             committee_total=len(committees),
             office_shortfalls=sum(1 for _, f in committees if f.office and not f.office.compliant),
             **kwargs,
@@ -47,12 +48,15 @@ class StreetDetailView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         street = scoping.get_in_scope_or_404(
-            selectors.streets_with_totals(scoping.visible_streets(user)), user, pk=self.kwargs["pk"]
+            selectors.streets_with_counts(scoping.visible_streets(user)), user, pk=self.kwargs["pk"]
         )
-        committees = scoping.visible_committees(user).filter(street=street).order_by("code")
+        committees = selectors.committees_with_figures(
+            scoping.visible_committees(user).filter(street=street).order_by("code")
+        )
         return super().get_context_data(
             street=street,
-            committees=selectors.committees_with_figures(committees),
+            totals=selectors.street_totals(committees).get(street.pk),
+            committees=committees,
             centres=ServiceCentre.objects.filter(street=street, level=ServiceCentre.Level.STREET),
             honours=street.honours.all(),
             **kwargs,

@@ -1,12 +1,18 @@
 """Reads of the district structure. Callers pass a queryset already scoped by
 `community_admin.accounts.scoping`; these functions add the figures and the norms."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 
 from community_admin.org import norms
 from community_admin.org.models import Committee, OfficeAreaNorm, Street
+
+# The household registry (the `residents` app) is reached through the reverse relation `persons`, never
+# imported: these are its active statuses, resident population being everyone active but the floating.
+ACTIVE_STATUSES = ("registered", "resident", "floating")
+RESIDENT_STATUSES = ("registered", "resident")
 
 
 @dataclass(frozen=True)
@@ -14,6 +20,7 @@ class CommitteeFigures:
     households: int
     population: int
     floating: int
+    source: str  # "registry" or "recorded"
     members_required: int
     social_workers_required: int
     office: norms.OfficeAreaCheck | None
@@ -25,9 +32,38 @@ def office_area_norms() -> list[OfficeAreaNorm]:
     return sorted(OfficeAreaNorm.objects.all(), key=lambda n: (not n.district_choice, n.effective_from))
 
 
-def committee_figures(committee: Committee, *, office_norms: list[OfficeAreaNorm]) -> CommitteeFigures:
-    # The registry is not yet kept: the committee's recorded figures stand in for it.
-    households = committee.recorded_households
+def registry_counts(committee_ids) -> dict[int, tuple[int, int, int]]:
+    """(households, resident population, floating) per committee from the registry, in one query."""
+    rows = (
+        Committee.objects.filter(pk__in=committee_ids)
+        .annotate(
+            reg_households=Count(
+                "persons__household", distinct=True, filter=Q(persons__status__in=ACTIVE_STATUSES)
+            ),
+            reg_population=Count("persons", filter=Q(persons__status__in=RESIDENT_STATUSES)),
+            reg_floating=Count("persons", filter=Q(persons__status="floating")),
+        )
+        .values_list("pk", "reg_households", "reg_population", "reg_floating")
+    )
+    return {pk: (h, p, f) for pk, h, p, f in rows}
+
+
+def committee_figures(
+    committee: Committee, *, office_norms: list[OfficeAreaNorm], counts: tuple[int, int, int] | None = None
+) -> CommitteeFigures:
+    """Norms against the committee's figures: the registry's counts once it holds the committee's households,
+    until then the committee's recorded figures."""
+    if counts is None:
+        counts = registry_counts([committee.pk]).get(committee.pk, (0, 0, 0))
+    if counts[0]:
+        households, population, floating, source = *counts, "registry"
+    else:
+        households, population, floating, source = (
+            committee.recorded_households,
+            committee.recorded_population,
+            committee.recorded_floating,
+            "recorded",
+        )
     checks = [
         norms.OfficeAreaCheck(
             norm_code=n.code,
@@ -42,8 +78,9 @@ def committee_figures(committee: Committee, *, office_norms: list[OfficeAreaNorm
     chosen = checks[0] if office_norms and office_norms[0].district_choice else None
     return CommitteeFigures(
         households=households,
-        population=committee.recorded_population,
-        floating=committee.recorded_floating,
+        population=population,
+        floating=floating,
+        source=source,
         members_required=norms.required_members(households),
         social_workers_required=norms.required_social_workers(households),
         office=chosen,
@@ -51,23 +88,38 @@ def committee_figures(committee: Committee, *, office_norms: list[OfficeAreaNorm
     )
 
 
-def committees_with_figures(committees: QuerySet[Committee]) -> list[tuple[Committee, CommitteeFigures]]:
+def committees_with_figures(committees: Iterable[Committee]) -> list[tuple[Committee, CommitteeFigures]]:
+    """Figures for many committees in three queries (the committees, the norms, the registry counts)."""
     office_norms = office_area_norms()
+    rows = list(committees.select_related("street") if isinstance(committees, QuerySet) else committees)
+    counts = registry_counts([c.pk for c in rows])
     return [
-        (c, committee_figures(c, office_norms=office_norms))
-        for c in committees.select_related("street").annotate(
-            centre_count=Count("service_centres", distinct=True)
-        )
+        (c, committee_figures(c, office_norms=office_norms, counts=counts.get(c.pk, (0, 0, 0)))) for c in rows
     ]
 
 
-def streets_with_totals(streets: QuerySet[Street]) -> QuerySet[Street]:
+def streets_with_counts(streets: QuerySet[Street]) -> QuerySet[Street]:
     return streets.annotate(
         committee_count=Count("committees", distinct=True),
         village_converted_count=Count(
             "committees", filter=Q(committees__village_converted=True), distinct=True
         ),
-        households=Sum("committees__recorded_households"),
-        population=Sum("committees__recorded_population"),
-        floating=Sum("committees__recorded_floating"),
     ).order_by("code")
+
+
+@dataclass(frozen=True)
+class StreetTotals:
+    households: int
+    population: int
+    floating: int
+
+
+def street_totals(rows: list[tuple[Committee, CommitteeFigures]]) -> dict[int, StreetTotals]:
+    """Sum `committees_with_figures` rows per street: the same rule (registry, else recorded) as each committee."""
+    sums: dict[int, list[int]] = {}
+    for committee, figures in rows:
+        total = sums.setdefault(committee.street_id, [0, 0, 0])
+        total[0] += figures.households
+        total[1] += figures.population
+        total[2] += figures.floating
+    return {street_id: StreetTotals(*values) for street_id, values in sums.items()}

@@ -74,28 +74,37 @@ def _catalogue(ctx: SeedContext) -> dict[str, ServiceItem]:
         )
         for code, name, area, category, dept, unit, rate, named in catalogue.ITEMS
     )
-    bureau = User.objects.filter(role=Role.BUREAU).order_by("pk").first()
+    # Applications in the procedure, written as history (like the rest of the demo, without audit rows).
     today = timezone.localdate()
-    for dept, name, area, category, unit, rate, days_ago, action in APPLICATIONS:
+    now = timezone.now()
+    states = {
+        None: ServiceItem.Status.APPLIED,
+        "approve": ServiceItem.Status.APPROVED,
+        "reject": ServiceItem.Status.REJECTED,
+    }
+    notes = {None: "", "approve": "同意，待生效日准入。", "reject": "属部门职责，应由统计调查队伍入户完成。"}
+    for n, (dept, name, area, category, unit, rate, days_ago, action) in enumerate(APPLICATIONS, start=1):
         applied_on = _working_days_before(today, days_ago)
         department = departments[dept]
-        applicant = User.objects.filter(role=Role.DEPARTMENT, department=department).first() or bureau
-        item = services.service_item_apply(
-            actor=applicant,
-            department=department,
+        item = ServiceItem(
+            code=f"SQ{applied_on.year}{900 + n:03d}",
             name=name,
             area=area,
             category=category,
+            department=department,
             legal_basis=catalogue.ASSIST_BASIS[area],
             source_document=f"{department.name}准入申请",
             effective_from=services.add_working_days(applied_on, services.APPLY_LEAD_WORKING_DAYS),
             unit=unit,
             unit_rate=catalogue.rate(rate),
             applied_on=applied_on,
+            decision_due=services.add_working_days(applied_on, services.DECISION_WORKING_DAYS),
+            status=states[action],
+            review_note=notes[action],
+            decided_at=now if action else None,
         )
-        if action and bureau:
-            note = "属部门职责，应由统计调查队伍入户完成。" if action == "reject" else "同意，待生效日准入。"
-            services.service_item_transition(actor=bureau, item=item, action=action, note=note)
+        item.full_clean()
+        item.save()
     ctx.say(f"[tasks] 准入清单 {len(catalogue.ITEMS)} 项，另有 {len(APPLICATIONS)} 项申请在审批流程中。")
     return {i.code: i for i in ServiceItem.objects.select_related("department")}
 

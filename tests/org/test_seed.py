@@ -63,6 +63,16 @@ def test_demo_logins_exist_for_every_street_and_committee_and_work():
 
 
 def clear_district() -> None:
+    from community_admin.tasks.models import (
+        IdempotencyKey,
+        ServiceItem,
+        Task,
+        TaskAssignment,
+        TaskFundingLine,
+    )
+
+    for model in (IdempotencyKey, TaskFundingLine, TaskAssignment, Task, ServiceItem):
+        model.objects.all().delete()
     User.objects.all().delete()
     for model in (Honour, ServiceCentre, Department, Committee, Street):
         model.objects.all().delete()

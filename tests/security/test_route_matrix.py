@@ -11,9 +11,13 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from community_admin.accounts.models import ApiToken, Role
+from tests.factories import PersonFactory
 
 ALL = frozenset(Role)
 BUREAU = frozenset({Role.BUREAU})
+KEEPERS = frozenset({Role.STREET, Role.COMMITTEE})  # keep the registry
+REGISTRARS = KEEPERS | {Role.DEPARTMENT}  # a police station registers floating people
+SENSITIVE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 INBOX = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 MISSING = 987654321
 
@@ -35,8 +39,37 @@ def street_scope(world, role, extra) -> tuple[int, int | None]:
     return world.street_a.pk, None if role == Role.BUREAU else world.street_b.pk
 
 
+def person_scope(world, role, extra) -> tuple[int, int | None]:
+    people = extra["persons"]
+    out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+    return people["A1"].pk, people[out].pk if out else None
+
+
+def household_scope(world, role, extra) -> tuple[int, int | None]:
+    in_scope, out = person_scope(world, role, extra)
+    households = {p.pk: p.household_id for p in extra["persons"].values()}
+    return households[in_scope], households[out] if out else None
+
+
 def token_scope(world, role, extra) -> tuple[int, int | None]:
     return extra["token"].pk, None
+
+
+def job_scope(world, role, extra) -> tuple[int, int | None]:
+    """A finished job of committee A1 (with its result file); out of scope: street B's job for the street
+    and the police (which serves street A), committee A2's job for committee A1."""
+    out = {
+        Role.BUREAU: None,
+        Role.STREET: extra["job_b"].pk,
+        Role.COMMITTEE: extra["job_a2"].pk,
+        Role.DEPARTMENT: extra["job_b"].pk,
+    }[role]
+    return extra["job_a1"].pk, out
+
+
+def failed_job_scope(world, role, extra) -> tuple[int, int | None]:
+    """As `job_scope`, with a failed job of committee A1 in scope (the one a retry applies to)."""
+    return extra["job_a1_failed"].pk, job_scope(world, role, extra)[1]
 
 
 def service_item_scope(world, role, extra) -> tuple[int, int | None]:
@@ -67,6 +100,7 @@ class Route:
     method: str = "get"
     ok: tuple[int, ...] = (200,)
     query: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)  # fixed URL arguments that are not object ids
 
 
 ROUTES: dict[str, Route] = {
@@ -88,6 +122,39 @@ ROUTES: dict[str, Route] = {
     "street-detail": Route("api", scope=street_scope),
     "committee-list": Route("api"),
     "committee-detail": Route("api", scope=committee_scope),
+    # The household registry
+    "residents:person-list": Route("page"),
+    "residents:person-export": Route("page", SENSITIVE),
+    "residents:person-detail": Route("page", scope=person_scope),
+    "residents:person-edit": Route("page", KEEPERS, scope=person_scope),
+    "residents:person-reveal": Route("page", SENSITIVE, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-move-out": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-death": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-transfer": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "residents:household-create": Route("page", REGISTRARS),
+    "residents:household-detail": Route("page", scope=household_scope),
+    "residents:person-register": Route("page", REGISTRARS, scope=household_scope),
+    "residents:import": Route("page", KEEPERS),
+    "residents:import-template": Route("page", KEEPERS),
+    "household-list": Route("api"),
+    "household-detail": Route("api", scope=household_scope),
+    "person-list": Route("api"),
+    "person-detail": Route("api", scope=person_scope),
+    "person-reveal-id": Route("api", SENSITIVE, scope=person_scope, method="post"),
+    "person-move-out": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "person-death": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "person-transfer": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "jobs:list": Route("page"),
+    "jobs:start": Route("page", method="post", ok=(302,), kwargs={"kind": "dashboards.committee_export"}),
+    "jobs:detail": Route("page", scope=job_scope),
+    "jobs:progress": Route("page", scope=job_scope),
+    "jobs:download": Route("page", scope=job_scope),
+    "jobs:retry": Route("page", scope=failed_job_scope, method="post", ok=(302,)),
+    "job-list": Route("api"),
+    "job-kinds": Route("api"),
+    "job-detail": Route("api", scope=job_scope),
+    "job-download": Route("api", scope=job_scope),
+    "job-retry": Route("api", scope=failed_job_scope, method="post", ok=(202,)),
     "tasks:item-list": Route("page"),
     "tasks:item-apply": Route("page", frozenset({Role.BUREAU, Role.DEPARTMENT})),
     "tasks:item-detail": Route("page", scope=service_item_scope),
@@ -140,12 +207,41 @@ def test_every_route_is_in_the_matrix():
 
 def test_every_route_with_an_object_id_has_a_scope():
     for name, kwargs in project_routes().items():
-        if kwargs:
+        if kwargs - set(ROUTES[name].kwargs):
             assert ROUTES[name].scope is not None, f"{name} takes {kwargs} but has no in/out-of-scope objects"
 
 
+def _jobs(world, settings, tmp_path) -> dict:
+    """Jobs of committee A1 (one done with a result file, one failed), committee A2 and street B."""
+    from community_admin.jobs import services as job_services
+    from community_admin.jobs.models import Job
+    from tests.factories import UserFactory
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "job_results": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "job-results"},
+        },
+    }
+    kind = "dashboards.committee_export"
+    a2_user = UserFactory(username="t-committee-a2", role=Role.COMMITTEE, committee=world.committee_a2)
+    b_user = UserFactory(username="t-street-b", role=Role.STREET, street=world.street_b)
+    jobs = {
+        "job_a1": job_services.job_start(actor=world.committee_user, kind=kind).job,
+        "job_a1_failed": job_services.job_start(
+            actor=world.committee_user, kind=kind, params={"street": "A"}
+        ).job,
+        "job_a2": job_services.job_start(actor=a2_user, kind=kind).job,
+        "job_b": job_services.job_start(actor=b_user, kind=kind).job,
+    }
+    job_services.job_run(job_id=jobs["job_a1"].pk, heartbeat=False)
+    Job.objects.filter(pk=jobs["job_a1_failed"].pk).update(state=Job.State.FAILED, error="矩阵测试")
+    return jobs
+
+
 @pytest.fixture
-def extra(world):
+def extra(world, settings, tmp_path):
     from community_admin.accounts import services
 
     token, _ = services.api_token_create(
@@ -155,7 +251,11 @@ def extra(world):
         scopes=[ApiToken.Scope.ORG_READ],
         days_valid=5,
     )
-    return {"token": token, **_tasks_world(world)}
+    persons = {
+        c.code: PersonFactory(household__committee=c)
+        for c in (world.committee_a1, world.committee_a2, world.committee_b1)
+    }
+    return {"token": token, "persons": persons, **_jobs(world, settings, tmp_path), **_tasks_world(world)}
 
 
 def _tasks_world(world) -> dict:
@@ -194,7 +294,10 @@ def _tasks_world(world) -> dict:
 
 
 def _url(name: str, pk: int | None) -> str:
-    return reverse(name, kwargs={"pk": pk}) if pk is not None else reverse(name)
+    kwargs = dict(ROUTES[name].kwargs) if name in ROUTES else {}
+    if pk is not None:
+        kwargs["pk"] = pk
+    return reverse(name, kwargs=kwargs)
 
 
 def _call(client: Client, route: Route, url: str):

@@ -1,16 +1,15 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community_admin.org import selectors
 from community_admin.org.models import Committee, Street
 
 
 class StreetOutputSerializer(serializers.ModelSerializer):
     committee_count = serializers.IntegerField(read_only=True)
     village_converted_count = serializers.IntegerField(read_only=True)
-    households = serializers.IntegerField(read_only=True, allow_null=True)
-    population = serializers.IntegerField(read_only=True, allow_null=True)
-    floating = serializers.IntegerField(read_only=True, allow_null=True)
+    households = serializers.SerializerMethodField()
+    population = serializers.SerializerMethodField()
+    floating = serializers.SerializerMethodField()
 
     class Meta:
         model = Street
@@ -24,6 +23,19 @@ class StreetOutputSerializer(serializers.ModelSerializer):
             "population",
             "floating",
         ]
+
+    def _total(self, street, field: str) -> int:
+        totals = self.context["totals"].get(street.pk)
+        return getattr(totals, field) if totals else 0
+
+    def get_households(self, street) -> int:
+        return self._total(street, "households")
+
+    def get_population(self, street) -> int:
+        return self._total(street, "population")
+
+    def get_floating(self, street) -> int:
+        return self._total(street, "floating")
 
 
 class OfficeAreaCheckSerializer(serializers.Serializer):
@@ -39,6 +51,9 @@ class CommitteeNormsSerializer(serializers.Serializer):
     households = serializers.IntegerField()
     population = serializers.IntegerField()
     floating = serializers.IntegerField()
+    source = serializers.ChoiceField(
+        choices=["registry", "recorded"], help_text="registry：由户籍台账计算；recorded：登记数"
+    )
     members_required = serializers.IntegerField()
     social_workers_required = serializers.IntegerField()
     office = OfficeAreaCheckSerializer(allow_null=True)
@@ -70,5 +85,4 @@ class CommitteeOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(CommitteeNormsSerializer)
     def get_norms(self, committee: Committee) -> dict:
-        figures = selectors.committee_figures(committee, office_norms=self.context["office_norms"])
-        return CommitteeNormsSerializer(figures).data
+        return CommitteeNormsSerializer(self.context["figures"][committee.pk]).data

@@ -27,10 +27,18 @@ class StreetViewSet(
     queryset = Street.objects.none()
     filterset_fields = ["code"]
     search_fields = ["name", "code"]
-    ordering_fields = ["code", "name", "households"]
+    ordering_fields = ["code", "name"]
 
     def get_queryset(self):
-        return selectors.streets_with_totals(scoping.visible_streets(self.request.user))
+        return selectors.streets_with_counts(scoping.visible_streets(self.request.user))
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if getattr(self, "swagger_fake_view", False):
+            return context
+        committees = Committee.objects.filter(street__in=scoping.visible_streets(self.request.user))
+        context["totals"] = selectors.street_totals(selectors.committees_with_figures(committees))
+        return context
 
 
 class CommitteeFilter(django_filters.FilterSet):
@@ -56,7 +64,11 @@ class CommitteeViewSet(
     def get_queryset(self):
         return scoping.visible_committees(self.request.user).select_related("street").order_by("code")
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["office_norms"] = selectors.office_area_norms()
-        return context
+    def get_serializer(self, *args, **kwargs):
+        """Committees are serialised with their figures, computed for the whole page at once."""
+        if args:
+            items = list(args[0]) if kwargs.get("many") else [args[0]]
+            kwargs.setdefault("context", self.get_serializer_context())
+            kwargs["context"]["figures"] = {c.pk: f for c, f in selectors.committees_with_figures(items)}
+            args = (items if kwargs.get("many") else items[0], *args[1:])
+        return super().get_serializer(*args, **kwargs)

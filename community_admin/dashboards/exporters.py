@@ -1,0 +1,77 @@
+"""Exports of the district structure: small classes behind one interface (`write(path, progress=...)`),
+called by job kinds and management commands alike; views never build workbooks."""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import QuerySet
+from openpyxl import Workbook
+
+from community_admin.core.progress import Progress, ProgressFactory
+from community_admin.org import selectors
+from community_admin.org.models import Committee
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class CommitteeExporter:
+    """The committees of a (scoped) queryset with their figures and norms, one row each."""
+
+    filename = "社区居委会名册.xlsx"
+    content_type = XLSX
+    headers = [
+        "社区代码",
+        "社区居委会",
+        "街道",
+        "类型",
+        "村改居",
+        "社区党组织",
+        "户数",
+        "常住人口",
+        "流动人口",
+        "应配委员",
+        "应配社工",
+        "应有办公面积（平方米）",
+        "实有办公面积（平方米）",
+        "办公用房达标",
+    ]
+
+    def __init__(self, committees: QuerySet[Committee]) -> None:
+        self.committees = committees.order_by("street__code", "code")
+
+    def write(self, path: Path, *, progress: ProgressFactory = Progress) -> int:
+        # Write-only: rows stream to disk, so a district-wide export stays small in memory.
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("社区居委会")
+        sheet.append(self.headers)
+        bar = progress("导出社区居委会", self.committees.count())
+        delay = settings.JOBS_EXPORT_ROW_DELAY_MS / 1000
+        rows = 0
+        for committee, figures in selectors.committees_with_figures(self.committees):
+            office = figures.office
+            sheet.append(
+                [
+                    committee.code,
+                    committee.name,
+                    committee.street.name,
+                    committee.get_kind_display(),
+                    "是" if committee.village_converted else "否",
+                    committee.party_organisation,
+                    figures.households,
+                    figures.population,
+                    figures.floating,
+                    figures.members_required,
+                    figures.social_workers_required,
+                    float(office.required_m2) if office else None,
+                    float(committee.office_area_m2),
+                    ("是" if office.compliant else "否") if office else "",
+                ]
+            )
+            rows += 1
+            bar.advance()
+            if delay:
+                time.sleep(delay)
+        bar.finish()
+        workbook.save(path)
+        return rows

@@ -1,0 +1,59 @@
+"""Job kinds of this app, found by `community_admin.jobs` through Django's autodiscovery."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from community_admin.accounts import scoping
+from community_admin.accounts.models import ScopeLevel, User
+from community_admin.dashboards.exporters import CommitteeExporter
+from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
+
+COMMITTEE_EXPORT = "dashboards.committee_export"
+ERR_EXPORT_UNKNOWN_PARAM = "未知的参数：{names}"
+ERR_EXPORT_STREET_NOT_VISIBLE = "没有可导出的街道：{code}"
+
+
+def _clean_committee_export_params(params: dict[str, Any], user: User) -> dict[str, Any]:
+    unknown = set(params) - {"street"}
+    if unknown:
+        raise ValidationError({"params": ERR_EXPORT_UNKNOWN_PARAM.format(names="、".join(sorted(unknown)))})
+    street = params.get("street") or ""
+    if not street:
+        return {}
+    # An unknown street and one outside the user's scope read the same.
+    if not scoping.visible_streets(user).filter(code=street).exists():
+        raise ValidationError({"params": ERR_EXPORT_STREET_NOT_VISIBLE.format(code=street)})
+    return {"street": street}
+
+
+def _committee_export_scope(params: dict[str, Any], user: User) -> dict[str, Any]:
+    scope = scoping.unit_scope_of(user)
+    if params.get("street") and scope["scope_level"] in (ScopeLevel.DISTRICT, ScopeLevel.DEPARTMENT):
+        # One street's committees: the street's own clerks may see the result too.
+        street = scoping.visible_streets(user).get(code=params["street"])
+        scope.update(scope_level=ScopeLevel.STREET, scope_street=street, scope_department=None)
+    return scope
+
+
+def _run_committee_export(ctx: JobContext) -> JobOutput:
+    committees = scoping.visible_committees(ctx.user).select_related("street")
+    if ctx.params.get("street"):
+        committees = committees.filter(street__code=ctx.params["street"])
+    exporter = CommitteeExporter(committees)
+    path = ctx.workdir / "committees.xlsx"
+    exporter.write(path, progress=ctx.progress)
+    return JobOutput(path=path, filename=exporter.filename, content_type=exporter.content_type)
+
+
+register(
+    JobKind(
+        name=COMMITTEE_EXPORT,
+        label="导出社区居委会名册（Excel）",
+        permission="org.view",
+        run=_run_committee_export,
+        clean_params=_clean_committee_export_params,
+        scope=_committee_export_scope,
+        on_duplicate="join",
+    )
+)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+
+from community_admin.jobs.models import Job
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Read-only: jobs are started, retried and cleaned up by services, which audit it."""
+
+    list_display = ["id", "kind", "created_by", "scope_level", "state", "progress", "attempts", "created_at"]
+    list_filter = ["state", "kind", "scope_level"]
+    search_fields = ["kind", "created_by__username", "error"]
+    exclude = ["dedupe_key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

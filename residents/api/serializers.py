@@ -1,0 +1,134 @@
+from rest_framework import serializers
+
+from residents import selectors
+from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
+
+
+class HouseholdOutputSerializer(serializers.ModelSerializer):
+    committee = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    address = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "committee", "number", "building", "unit", "room", "address", "housing_type", "kind"]
+
+
+class HouseholdInputSerializer(serializers.Serializer):
+    committee = serializers.CharField(required=False, help_text="社区代码；社区工作人员可省略（默认本社区）")
+    number = serializers.CharField(max_length=30)
+    building = serializers.CharField(max_length=50)
+    unit = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    room = serializers.CharField(max_length=20)
+    housing_type = serializers.ChoiceField(choices=Household.HousingType.choices)
+    kind = serializers.ChoiceField(choices=Household.Kind.choices, default=Household.Kind.REGISTERED)
+
+
+class HouseholdUpdateSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=30, required=False)
+    building = serializers.CharField(max_length=50, required=False)
+    unit = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    room = serializers.CharField(max_length=20, required=False)
+    housing_type = serializers.ChoiceField(choices=Household.HousingType.choices, required=False)
+    kind = serializers.ChoiceField(choices=Household.Kind.choices, required=False)
+
+
+class PersonOutputSerializer(serializers.ModelSerializer):
+    """The ID number is always masked here; the full number only comes from the audited reveal action."""
+
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+    committee = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    household_number = serializers.CharField(source="household.number", read_only=True)
+    address = serializers.CharField(source="household.address", read_only=True)
+    disability_certificate = serializers.CharField(required=False, help_text="仅对区民政局、街道、社区显示")
+    disability_level = serializers.IntegerField(
+        required=False, allow_null=True, help_text="仅对区民政局、街道、社区显示"
+    )
+    minimum_allowance = serializers.BooleanField(required=False, help_text="仅对区民政局、街道、社区显示")
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relationship",
+            "phone",
+            "status",
+            "committee",
+            "household",
+            "household_number",
+            "address",
+            "residence_permit_number",
+            "veteran",
+            "party_member",
+            "registered_unemployed",
+            "marital_status",
+            "disability_certificate",
+            "disability_level",
+            "minimum_allowance",
+        ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not selectors.can_see_sensitive(self.context["request"].user):
+            for field in selectors.SENSITIVE_FIELDS:
+                data.pop(field, None)
+        return data
+
+
+class _PersonFields(serializers.Serializer):
+    name = serializers.CharField(max_length=50)
+    id_number = serializers.CharField(max_length=40)
+    relationship = serializers.ChoiceField(choices=Person.Relationship.choices)
+    status = serializers.ChoiceField(
+        choices=ACTIVE_STATUS_CHOICES,
+        default=Person.Status.REGISTERED,
+    )
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    residence_permit_number = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
+    disability_certificate = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default=""
+    )
+    disability_level = serializers.IntegerField(
+        min_value=1, max_value=4, required=False, allow_null=True, default=None
+    )
+    minimum_allowance = serializers.BooleanField(required=False, default=False)
+    veteran = serializers.BooleanField(required=False, default=False)
+    party_member = serializers.BooleanField(required=False, default=False)
+    registered_unemployed = serializers.BooleanField(required=False, default=False)
+    marital_status = serializers.ChoiceField(choices=Person.Marital.choices, required=False, default="")
+
+
+class PersonInputSerializer(_PersonFields):
+    household = serializers.IntegerField(help_text="户的编号（id），须在调用者的范围内")
+    moved_in_on = serializers.DateField(required=False, help_text="从区外迁入的日期；不填则为登记")
+
+
+class PersonUpdateSerializer(_PersonFields):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+            field.default = serializers.empty
+
+
+class RevealOutputSerializer(serializers.Serializer):
+    id_number = serializers.CharField()
+
+
+class RevealInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class EventInputSerializer(serializers.Serializer):
+    happened_on = serializers.DateField()
+    destination = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class TransferInputSerializer(serializers.Serializer):
+    to_household = serializers.IntegerField()
+    happened_on = serializers.DateField()

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ResidentsConfig(AppConfig):
+    name = "residents"
+    label = "residents"
+    verbose_name = "人口信息"

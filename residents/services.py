@@ -1,0 +1,480 @@
+"""Writes to the household registry. Every function names its actor, runs in one transaction and leaves an
+audit row (and, for people, a history event). Nothing is deleted: people who leave keep their record."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from community_admin.accounts.models import Role
+from community_admin.core import audit, idnumbers
+from community_admin.org.models import Committee
+from residents import exporters, importers
+from residents.models import Household, Person, PersonEvent
+
+ERR_DUPLICATE_HERE = "公民身份号码：该号码已登记在本社区（{name}）。"
+ERR_DUPLICATE_ELSEWHERE = (
+    "公民身份号码：该号码已在本区其他社区登记为在册人员，请由原社区办理迁出或转移后再登记。"
+)
+ERR_HOUSEHOLD_NUMBER_TAKEN = "户编号：本社区已有此户编号。"
+ERR_NOT_ACTIVE = "该人员已迁出或死亡，不能办理此项。"
+ERR_EVENT_DATE_FUTURE = "发生日期：不能晚于今天。"
+ERR_EVENT_BEFORE_BIRTH = "发生日期：不能早于出生日期。"
+ERR_SAME_HOUSEHOLD = "新户：与原户相同。"
+ERR_DEPARTMENT_FLOATING_ONLY = "居住状态：部门只能登记流动人口。"
+ERR_FLOATING_PERMIT = "居住证号码：只有流动人口登记居住证号码。"
+ERR_DISABILITY_PAIR = "残疾等级：登记残疾证号时须同时填写残疾等级（1–4 级），反之亦然。"
+ERR_UNKNOWN_FIELD = "不能修改字段：{field}"
+ERR_STATUS_VIA_EVENTS = "居住状态：迁出与死亡请通过变动登记办理。"
+
+PERSON_EDITABLE_FIELDS = (
+    "name",
+    "id_number",
+    "relationship",
+    "phone",
+    "status",
+    "residence_permit_number",
+    "disability_certificate",
+    "disability_level",
+    "minimum_allowance",
+    "veteran",
+    "party_member",
+    "registered_unemployed",
+    "marital_status",
+)
+HOUSEHOLD_EDITABLE_FIELDS = ("number", "building", "unit", "room", "housing_type", "kind")
+
+
+def _parse_id(raw: str, *, allow_legacy: bool = False) -> idnumbers.IdNumber:
+    try:
+        return idnumbers.parse(raw, allow_legacy=allow_legacy)
+    except idnumbers.InvalidIdNumber as exc:
+        raise ValidationError({"id_number": str(exc)}) from exc
+
+
+def check_id_number_free(value: str, *, committee: Committee, exclude_pk: int | None = None) -> None:
+    """One active person per ID number in the whole district; the message never names another committee's person."""
+    clash = Person.objects.filter(id_number=value, status__in=Person.ACTIVE_STATUSES).exclude(pk=exclude_pk)
+    clash = clash.only("name", "committee_id").first()
+    if clash is None:
+        return
+    if clash.committee_id == committee.pk:
+        raise ValidationError({"id_number": ERR_DUPLICATE_HERE.format(name=clash.name)})
+    raise ValidationError({"id_number": ERR_DUPLICATE_ELSEWHERE})
+
+
+def _check_person_rules(person: Person) -> None:
+    if bool(person.disability_certificate) != (person.disability_level is not None):
+        raise ValidationError({"disability_level": ERR_DISABILITY_PAIR})
+    if person.residence_permit_number and person.status != Person.Status.FLOATING:
+        raise ValidationError({"residence_permit_number": ERR_FLOATING_PERMIT})
+
+
+def _check_event_date(person: Person, happened_on: date) -> None:
+    if happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": ERR_EVENT_DATE_FUTURE})
+    if happened_on < person.birth_date:
+        raise ValidationError({"happened_on": ERR_EVENT_BEFORE_BIRTH})
+
+
+@transaction.atomic
+def household_create(
+    *,
+    actor,
+    committee: Committee,
+    number: str,
+    building: str,
+    room: str,
+    housing_type: str,
+    kind: str = Household.Kind.REGISTERED,
+    unit: str = "",
+) -> Household:
+    household = Household(
+        committee=committee,
+        number=number.strip(),
+        building=building.strip(),
+        unit=unit.strip(),
+        room=room.strip(),
+        housing_type=housing_type,
+        kind=kind,
+    )
+    if Household.objects.filter(committee=committee, number=household.number).exists():
+        raise ValidationError({"number": ERR_HOUSEHOLD_NUMBER_TAKEN})
+    household.full_clean()
+    household.save()
+    audit.record(actor=actor, action="household.create", obj=household, details={"committee": committee.code})
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, changes: dict) -> Household:
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    before = {}
+    for field, value in changes.items():
+        if field not in HOUSEHOLD_EDITABLE_FIELDS:
+            raise ValidationError({field: ERR_UNKNOWN_FIELD.format(field=field)})
+        before[field] = getattr(household, field)
+        setattr(household, field, value)
+    if "number" in changes and (
+        Household.objects.filter(committee_id=household.committee_id, number=household.number)
+        .exclude(pk=household.pk)
+        .exists()
+    ):
+        raise ValidationError({"number": ERR_HOUSEHOLD_NUMBER_TAKEN})
+    household.full_clean()
+    household.save()
+    audit.record(
+        actor=actor,
+        action="household.update",
+        obj=household,
+        details={f: [before[f], getattr(household, f)] for f in changes},
+    )
+    return household
+
+
+@transaction.atomic
+def person_register(
+    *,
+    actor,
+    household: Household,
+    name: str,
+    id_number: str,
+    relationship: str,
+    status: str = Person.Status.REGISTERED,
+    phone: str = "",
+    residence_permit_number: str = "",
+    disability_certificate: str = "",
+    disability_level: int | None = None,
+    minimum_allowance: bool = False,
+    veteran: bool = False,
+    party_member: bool = False,
+    registered_unemployed: bool = False,
+    marital_status: str = "",
+    moved_in_on: date | None = None,
+) -> Person:
+    """Register a person in a household; `moved_in_on` records the registration as a move into the district."""
+    if getattr(actor, "role", None) == Role.DEPARTMENT and status != Person.Status.FLOATING:
+        raise ValidationError({"status": ERR_DEPARTMENT_FLOATING_ONLY})
+    parsed = _parse_id(id_number)
+    check_id_number_free(parsed.value, committee=household.committee)
+    person = Person(
+        household=household,
+        committee_id=household.committee_id,
+        name=name.strip(),
+        id_number=parsed.value,
+        sex=parsed.sex,
+        birth_date=parsed.birth_date,
+        relationship=relationship,
+        status=status,
+        phone=phone.strip(),
+        residence_permit_number=residence_permit_number.strip(),
+        disability_certificate=disability_certificate.strip(),
+        disability_level=disability_level,
+        minimum_allowance=minimum_allowance,
+        veteran=veteran,
+        party_member=party_member,
+        registered_unemployed=registered_unemployed,
+        marital_status=marital_status,
+    )
+    _check_person_rules(person)
+    person.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # a concurrent registration of the same number won the race
+        raise ValidationError({"id_number": ERR_DUPLICATE_ELSEWHERE}) from exc
+    happened_on = moved_in_on or timezone.localdate()
+    if moved_in_on:
+        _check_event_date(person, moved_in_on)
+    PersonEvent.objects.create(
+        person=person,
+        kind=PersonEvent.Kind.MOVE_IN if moved_in_on else PersonEvent.Kind.REGISTER,
+        happened_on=happened_on,
+        to_committee_id=household.committee_id,
+        to_household=household,
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="person.register",
+        obj=person,
+        details={"committee": household.committee.code, "household": household.number, "status": status},
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, changes: dict) -> Person:
+    person = Person.objects.select_for_update().select_related("committee").get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError(ERR_NOT_ACTIVE)
+    before = {}
+    for field, value in changes.items():
+        if field not in PERSON_EDITABLE_FIELDS:
+            raise ValidationError({field: ERR_UNKNOWN_FIELD.format(field=field)})
+        before[field] = getattr(person, field)
+        setattr(person, field, value)
+    if "id_number" in changes:
+        parsed = _parse_id(changes["id_number"])
+        person.id_number, person.sex, person.birth_date = parsed.value, parsed.sex, parsed.birth_date
+        check_id_number_free(parsed.value, committee=person.committee, exclude_pk=person.pk)
+    if person.status not in Person.ACTIVE_STATUSES:
+        raise ValidationError({"status": ERR_STATUS_VIA_EVENTS})
+    _check_person_rules(person)
+    person.full_clean(validate_constraints=False)
+    person.save()
+    changed = {
+        f: [_masked(f, before[f]), _masked(f, getattr(person, f))]
+        for f in changes
+        if before[f] != getattr(person, f)
+    }
+    PersonEvent.objects.create(
+        person=person,
+        kind=PersonEvent.Kind.UPDATE,
+        happened_on=timezone.localdate(),
+        actor=actor,
+        note="、".join(str(Person._meta.get_field(f).verbose_name) for f in changed)[:200],
+    )
+    audit.record(actor=actor, action="person.update", obj=person, details=changed)
+    return person
+
+
+def _masked(field: str, value):
+    return idnumbers.mask(value) if field == "id_number" else value
+
+
+def _lock_active(person: Person) -> Person:
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        raise ValidationError(ERR_NOT_ACTIVE)
+    return person
+
+
+@transaction.atomic
+def person_move_out(*, actor, person: Person, happened_on: date, destination: str = "") -> Person:
+    person = _lock_active(person)
+    _check_event_date(person, happened_on)
+    person.status = Person.Status.MOVED_OUT
+    person.save(update_fields=["status", "updated_at"])
+    PersonEvent.objects.create(
+        person=person,
+        kind=PersonEvent.Kind.MOVE_OUT,
+        happened_on=happened_on,
+        from_committee_id=person.committee_id,
+        from_household_id=person.household_id,
+        note=destination[:200],
+        actor=actor,
+    )
+    audit.record(actor=actor, action="person.move_out", obj=person, details={"on": happened_on.isoformat()})
+    return person
+
+
+@transaction.atomic
+def person_record_death(*, actor, person: Person, happened_on: date) -> Person:
+    person = _lock_active(person)
+    _check_event_date(person, happened_on)
+    person.status = Person.Status.DECEASED
+    person.save(update_fields=["status", "updated_at"])
+    PersonEvent.objects.create(
+        person=person,
+        kind=PersonEvent.Kind.DEATH,
+        happened_on=happened_on,
+        from_committee_id=person.committee_id,
+        from_household_id=person.household_id,
+        actor=actor,
+    )
+    audit.record(actor=actor, action="person.death", obj=person, details={"on": happened_on.isoformat()})
+    return person
+
+
+@transaction.atomic
+def person_transfer(*, actor, person: Person, to_household: Household, happened_on: date) -> Person:
+    """Move a person to another household, in the same committee or another one (the caller must see both)."""
+    person = _lock_active(person)
+    _check_event_date(person, happened_on)
+    if to_household.pk == person.household_id:
+        raise ValidationError({"to_household": ERR_SAME_HOUSEHOLD})
+    from_committee_id, from_household_id = person.committee_id, person.household_id
+    person.household = to_household
+    person.committee_id = to_household.committee_id
+    person.save(update_fields=["household", "committee", "updated_at"])
+    PersonEvent.objects.create(
+        person=person,
+        kind=PersonEvent.Kind.TRANSFER,
+        happened_on=happened_on,
+        from_committee_id=from_committee_id,
+        to_committee_id=to_household.committee_id,
+        from_household_id=from_household_id,
+        to_household=to_household,
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="person.transfer",
+        obj=person,
+        details={
+            "from_household": from_household_id,
+            "to_household": to_household.pk,
+            "on": happened_on.isoformat(),
+        },
+    )
+    return person
+
+
+@transaction.atomic
+def person_reveal_id(*, actor, person: Person, reason: str = "") -> str:
+    """The full ID number, for an actor whose permission the caller has checked; always audited."""
+    audit.record(actor=actor, action="person.reveal_id", obj=person, details={"reason": reason[:200]})
+    return person.id_number
+
+
+def _check_import_against_file_and_registry(result: importers.ParseResult, *, committee) -> None:
+    """Duplicates inside the file, clashes with the registry, households whose address disagrees."""
+    first_row_of: dict[str, int] = {}
+    address_of: dict[str, tuple[int, str]] = {}
+    for parsed in result.rows:
+        number = parsed.person["id_number"]
+        if number in first_row_of:
+            result.errors.append(
+                importers.RowError(
+                    parsed.row,
+                    "公民身份号码",
+                    importers.ERR_DUPLICATE_IN_FILE.format(row=first_row_of[number]),
+                )
+            )
+        else:
+            first_row_of[number] = parsed.row
+        seen = address_of.setdefault(parsed.household_number, (parsed.row, parsed.address))
+        if seen[1] != parsed.address:
+            result.errors.append(
+                importers.RowError(
+                    parsed.row,
+                    "门牌地址",
+                    importers.ERR_ADDRESS_MISMATCH.format(row=seen[0], address=seen[1]),
+                )
+            )
+
+    numbers = list(first_row_of)
+    clashes: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(numbers), 900):
+        for id_number, committee_id, name in Person.objects.filter(
+            id_number__in=numbers[start : start + 900], status__in=Person.ACTIVE_STATUSES
+        ).values_list("id_number", "committee_id", "name"):
+            clashes[id_number] = (committee_id, name)
+    existing = {
+        h.number: h for h in Household.objects.filter(committee=committee, number__in=list(address_of))
+    }
+    for parsed in result.rows:
+        clash = clashes.get(parsed.person["id_number"])
+        if clash is not None:
+            message = (
+                ERR_DUPLICATE_HERE.format(name=clash[1])
+                if clash[0] == committee.pk
+                else ERR_DUPLICATE_ELSEWHERE
+            )
+            result.errors.append(
+                importers.RowError(parsed.row, "公民身份号码", message.removeprefix("公民身份号码："))
+            )
+        household = existing.get(parsed.household_number)
+        if household is not None and (household.building, household.unit, household.room) != (
+            parsed.building,
+            parsed.unit,
+            parsed.room,
+        ):
+            result.errors.append(
+                importers.RowError(
+                    parsed.row, "门牌地址", importers.ERR_EXISTING_HOUSEHOLD.format(address=household.address)
+                )
+            )
+    result.errors.sort(
+        key=lambda e: (
+            e.row,
+            importers.TEMPLATE_HEADERS.index(e.column) if e.column in importers.TEMPLATE_HEADERS else -1,
+        )
+    )
+
+
+@transaction.atomic
+def residents_import(*, actor, committee: Committee, file, file_name: str = "", dry_run: bool = False):
+    """All rows or none. Returns the parse result: `errors` lists every bad row; nothing is written if any."""
+    result = importers.read_workbook(file)
+    if not result.errors:
+        _check_import_against_file_and_registry(result, committee=committee)
+    if result.errors or dry_run or not result.rows:
+        return result
+    existing = {
+        h.number: h
+        for h in Household.objects.filter(
+            committee=committee, number__in={r.household_number for r in result.rows}
+        )
+    }
+    statuses: dict[str, set[str]] = {}
+    for parsed in result.rows:
+        statuses.setdefault(parsed.household_number, set()).add(parsed.person["status"])
+    new_households = {}
+    for parsed in result.rows:
+        number = parsed.household_number
+        if number in existing or number in new_households:
+            continue
+        kinds = statuses[number]
+        kind = (
+            Household.Kind.REGISTERED
+            if Person.Status.REGISTERED in kinds
+            else Household.Kind.RESIDENT
+            if Person.Status.RESIDENT in kinds
+            else Household.Kind.FLOATING
+        )
+        new_households[number] = Household(
+            committee=committee,
+            number=number,
+            building=parsed.building,
+            unit=parsed.unit,
+            room=parsed.room,
+            housing_type=Household.HousingType.OTHER,
+            kind=kind,
+        )
+    Household.objects.bulk_create(new_households.values(), batch_size=2000)
+    households = {**existing, **new_households}
+    persons = Person.objects.bulk_create(
+        [
+            Person(household=households[r.household_number], committee=committee, **r.person)
+            for r in result.rows
+        ],
+        batch_size=2000,
+    )
+    today = timezone.localdate()
+    PersonEvent.objects.bulk_create(
+        [
+            PersonEvent(
+                person=p,
+                kind=PersonEvent.Kind.REGISTER,
+                happened_on=today,
+                to_committee=committee,
+                to_household=p.household,
+                actor=actor,
+                note=f"批量导入 {file_name}"[:200],
+            )
+            for p in persons
+        ],
+        batch_size=2000,
+    )
+    audit.record(
+        actor=actor,
+        action="residents.import",
+        obj=committee,
+        details={"file": file_name, "persons": len(persons), "households_created": len(new_households)},
+    )
+    result.created_households = len(new_households)
+    result.created_persons = len(persons)
+    return result
+
+
+def persons_export(*, actor, persons, sensitive: bool, count: int):
+    """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited."""
+    audit.record(
+        actor=actor, action="persons.export", details={"rows": count, "sensitive_columns": sensitive}
+    )
+    return exporters.PersonExporter(
+        persons.select_related("household", "committee"), sensitive=sensitive
+    ).write()
