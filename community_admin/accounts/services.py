@@ -81,7 +81,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
 def api_token_rotate(*, actor: User, token: ApiToken) -> tuple[ApiToken, str]:
     """Replace a token with a new key of the same department, purpose and scopes, valid as long as the
     old one was issued for; the old key stops working at once. The new key is shown once."""
-    token = ApiToken.objects.select_for_update().select_related("user__department").get(pk=token.pk)
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is not None:
         raise ValidationError(_(ERR_TOKEN_ALREADY_REVOKED))
     # expires_at is computed a moment before created_at is stamped: round to whole days.
