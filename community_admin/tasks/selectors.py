@@ -14,6 +14,8 @@ from community_admin.core.models import AuditLog
 from community_admin.org.models import Committee, Street
 from community_admin.tasks.models import ServiceItem, Task, TaskAssignment, TaskFundingLine
 
+CENT = Decimal("0.01")
+
 # The admission list ------------------------------------------------------------------------------------
 
 
@@ -110,7 +112,7 @@ def task_funding_total(*, committee: Committee, year: int) -> Decimal:
     total = TaskFundingLine.objects.filter(
         committee=committee, year=year, withdrawn_at__isnull=True
     ).aggregate(total=Sum("amount"))["total"]
-    return total or Decimal("0.00")
+    return _exact(total) if total is not None else Decimal("0.00")
 
 
 # Workload ---------------------------------------------------------------------------------------------
@@ -180,8 +182,15 @@ def _figures(committees: QuerySet[Committee], *, year: int | None, group: str) -
     )
     for query in (targets, work, money):
         for row in query:
-            rows.setdefault(row.pop("key"), {}).update({k: v for k, v in row.items() if v is not None})
+            rows.setdefault(row.pop("key"), {}).update(
+                {k: _exact(v) for k, v in row.items() if v is not None}
+            )
     return rows
+
+
+def _exact(value):
+    # SQLite sums decimals as floating point; money is shown and compared to the cent.
+    return value.quantize(CENT) if isinstance(value, Decimal) else value
 
 
 def workload_by_committee(committees: QuerySet[Committee], *, year: int | None = None) -> list[Workload]:
