@@ -22,6 +22,7 @@ urlpatterns = [
     path("residents/", include("residents.urls")),
     path("jobs/", include("community_admin.jobs.urls")),
     path("staff/", include("staff.urls")),
+    path("tasks/", include("community_admin.tasks.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
