@@ -33,7 +33,12 @@ def test_the_district_figures_reproduce_the_report(demo, login):
     assert data["households"] == 151 * 5
     assert sum(s["residential"] + s["unit"] + s["mixed"] for s in data["by_street"]) == 151
     assert data["workers"] == {
-        "total": 799, "members": 455, "social_workers": 349, "both": 5, "college_or_above": 541, "seconded": 51
+        "total": 799,
+        "members": 455,
+        "social_workers": 349,
+        "both": 5,
+        "college_or_above": 541,
+        "seconded": 51,
     }
     assert data["resignations_last_year"] >= 30
     assert data["secondments"]["active"] == 51
