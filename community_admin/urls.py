@@ -23,6 +23,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("jobs/", include("community_admin.jobs.urls")),
     path("staff/", include("staff.urls")),
+    path("tasks/", include("community_admin.tasks.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,9 @@ NAVIGATION = [
     ("工资", "staff:payroll-list", "staff.pay.view"),
     ("测评", "staff:evaluation", "staff.view"),
     ("离职与退休", "staff:turnover", "staff.view"),
+    ("事项准入清单", "tasks:item-list", "tasks.catalogue.view"),
+    ("任务收件箱", "tasks:inbox", "tasks.inbox"),
+    ("任务工作量", "tasks:workload", "tasks.workload"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
     ("审计日志", "accounts:audit-list", "audit.view"),
 ]

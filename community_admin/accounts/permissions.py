@@ -41,6 +41,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "staff.pay.compute": frozenset({Role.BUREAU, Role.STREET}),
     "staff.evaluate": frozenset({Role.BUREAU, Role.STREET}),
     "staff.evaluation.manage": frozenset({Role.BUREAU}),  # opens and closes the district's yearly round
+    "tasks.catalogue.view": ALL_ROLES,
+    "tasks.catalogue.apply": frozenset({Role.BUREAU, Role.DEPARTMENT}),
+    "tasks.catalogue.manage": frozenset({Role.BUREAU}),
+    "tasks.view": ALL_ROLES,
+    "tasks.submit": frozenset({Role.DEPARTMENT}),
+    "tasks.inbox": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "tasks.work": frozenset({Role.COMMITTEE}),
+    "tasks.refuse": frozenset({Role.STREET}),
+    "tasks.workload": frozenset({Role.BUREAU, Role.STREET}),
     # Community services (visits, activities, volunteers, organisations, the balance): committee staff record
     # their own committee's work; streets and the bureau follow it. Visits hold households' needs: no department.
     "services.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
@@ -55,6 +64,9 @@ TOKEN_SCOPES: dict[str, str] = {
     "residents.register": ApiToken.Scope.FLOATING_WRITE,
     "jobs.view": ApiToken.Scope.JOBS,
     "jobs.start": ApiToken.Scope.JOBS,
+    "tasks.catalogue.view": ApiToken.Scope.TASKS_SUBMIT,
+    "tasks.view": ApiToken.Scope.TASKS_SUBMIT,
+    "tasks.submit": ApiToken.Scope.TASKS_SUBMIT,
 }
 
 

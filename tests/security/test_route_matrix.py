@@ -18,6 +18,7 @@ BUREAU = frozenset({Role.BUREAU})
 KEEPERS = frozenset({Role.STREET, Role.COMMITTEE})  # keep the registry
 REGISTRARS = KEEPERS | {Role.DEPARTMENT}  # a police station registers floating people
 SENSITIVE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
+INBOX = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 SERVICE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})  # follow the services side (no departments)
 COMMITTEE = frozenset({Role.COMMITTEE})  # record visits, activities, volunteers, organisations
 MISSING = 987654321
@@ -107,6 +108,26 @@ STAFF = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 STAFF_MANAGE = frozenset({Role.BUREAU, Role.STREET})
 
 
+def service_item_scope(world, role, extra) -> tuple[int, int | None]:
+    return extra["item"].pk, None  # the admission list is the same for everyone
+
+
+def task_scope(world, role, extra) -> tuple[int, int | None]:
+    out = {
+        Role.BUREAU: None,
+        Role.STREET: extra["task_b1"].pk,
+        Role.COMMITTEE: extra["task_a2"].pk,
+        Role.DEPARTMENT: extra["task_b1"].pk,  # another department's task
+    }[role]
+    return extra["task_a1"].pk, out
+
+
+def assignment_scope(world, role, extra) -> tuple[int, int | None]:
+    in_scope, out = task_scope(world, role, extra)
+    by_task = {extra[k].pk: extra[k].assignments.get().pk for k in ("task_a1", "task_a2", "task_b1")}
+    return by_task[in_scope], None if out is None else by_task[out]
+
+
 @dataclass(frozen=True)
 class Route:
     kind: str  # "public" | "page" | "api"
@@ -125,6 +146,7 @@ ROUTES: dict[str, Route] = {
     "accounts:audit-list": Route("page", BUREAU),
     "accounts:token-list": Route("page", BUREAU),
     "accounts:token-revoke": Route("page", BUREAU, scope=token_scope, method="post", ok=(302,)),
+    "accounts:token-rotate": Route("page", BUREAU, scope=token_scope, method="post", ok=(200,)),
     "dashboards:street-detail": Route("page", scope=street_scope),
     "dashboards:committee-detail": Route("page", scope=committee_scope),
     "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
@@ -269,6 +291,27 @@ ROUTES: dict[str, Route] = {
     "staff-evaluation-score": Route("api", STAFF_MANAGE, method="post", ok=(400,)),
     "staff-turnover-list": Route("api", STAFF),
     "staff-retirement-list": Route("api", STAFF),
+    "tasks:item-list": Route("page"),
+    "tasks:item-apply": Route("page", frozenset({Role.BUREAU, Role.DEPARTMENT})),
+    "tasks:item-detail": Route("page", scope=service_item_scope),
+    "tasks:item-edit": Route("page", BUREAU, scope=service_item_scope),
+    "tasks:item-transition": Route("page", BUREAU, scope=service_item_scope, method="post", ok=(302,)),
+    "tasks:inbox": Route("page", INBOX),
+    "tasks:assignment-detail": Route("page", INBOX, scope=assignment_scope),
+    "tasks:assignment-start": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:assignment-complete": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:assignment-refuse": Route(
+        "page", frozenset({Role.STREET}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:workload": Route("page", frozenset({Role.BUREAU, Role.STREET})),
+    "task-list": Route("api"),
+    "task-detail": Route("api", scope=task_scope),
+    "service-item-list": Route("api"),
+    "service-item-detail": Route("api", scope=service_item_scope),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
@@ -395,26 +438,84 @@ def _services(world, persons, settings, tmp_path) -> dict:
     return out
 
 
+class LazyObjects(dict):
+    """The objects routes need, built on first use: most routes need none of them, and building every
+    capability's objects for each of several hundred cases would make this test the slowest in the suite."""
+
+    def __init__(self, builders: dict):
+        super().__init__()
+        self.builders = builders  # key -> a function returning a dict that holds that key (and its siblings)
+
+    def __missing__(self, key):
+        self.update(self.builders[key]())
+        return dict.__getitem__(self, key)
+
+
 @pytest.fixture
 def extra(world, settings, tmp_path):
     from community_admin.accounts import services
 
-    token, _ = services.api_token_create(
-        actor=world.bureau,
-        department=world.police,
-        name="矩阵测试",
-        scopes=[ApiToken.Scope.ORG_READ],
-        days_valid=5,
+    def token():
+        created, _ = services.api_token_create(
+            actor=world.bureau,
+            department=world.police,
+            name="矩阵测试",
+            scopes=[ApiToken.Scope.ORG_READ],
+            days_valid=5,
+        )
+        return {"token": created}
+
+    def persons():
+        committees = (world.committee_a1, world.committee_a2, world.committee_b1)
+        return {"persons": {c.code: PersonFactory(household__committee=c) for c in committees}}
+
+    jobs = lambda: _jobs(world, settings, tmp_path)  # noqa: E731
+    tasks = lambda: _tasks_world(world)  # noqa: E731
+    services_objects = lambda: {"services": _services(world, objects["persons"], settings, tmp_path)}  # noqa: E731
+    objects = LazyObjects(
+        {
+            "services": services_objects,
+            "token": token,
+            "persons": persons,
+            **dict.fromkeys(("job_a1", "job_a1_failed", "job_a2", "job_b"), jobs),
+            **dict.fromkeys(("item", "task_a1", "task_a2", "task_b1"), tasks),
+        }
     )
-    persons = {
-        c.code: PersonFactory(household__committee=c)
-        for c in (world.committee_a1, world.committee_a2, world.committee_b1)
-    }
+    return objects
+
+
+def _tasks_world(world) -> dict:
+    """An admission-list item and three admitted tasks: the police station's to A1 and to A2, and another
+    department's to B1."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community_admin.tasks import services as task_services
+    from tests.factories import DepartmentFactory, UserFactory
+    from tests.tasks.factories import ServiceItemFactory
+
+    item = ServiceItemFactory(code="RM01", unit_rate=0)
+    other = UserFactory(
+        username="t-other-dept", role=Role.DEPARTMENT, department=DepartmentFactory(code="OD")
+    )
+
+    def push(user, code):
+        return task_services.task_submit(
+            actor=user,
+            service_item_code=item.code,
+            title=f"矩阵任务 {code}",
+            due_date=timezone.localdate() + timedelta(days=10),
+            quantity=1,
+            funding=0,
+            committee_codes=[code],
+        )
+
     return {
-        "token": token,
-        "persons": persons,
-        "services": _services(world, persons, settings, tmp_path),
-        **_jobs(world, settings, tmp_path),
+        "item": item,
+        "task_a1": push(world.department_user, "A1"),
+        "task_a2": push(world.department_user, "A2"),
+        "task_b1": push(other, "B1"),
     }
 
 
