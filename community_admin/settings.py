@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "community_admin.accounts",
     "community_admin.jobs",
     "residents",
+    "ledgers",
     "community_admin.dashboards",
 ]
 

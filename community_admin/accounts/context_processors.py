@@ -4,6 +4,7 @@ from community_admin.accounts.permissions import has_permission
 NAVIGATION = [
     ("首页", "home", "org.view"),
     ("人口信息", "residents:person-list", "residents.view"),
+    ("台账", "ledgers:book-list", "ledgers.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),

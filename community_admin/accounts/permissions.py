@@ -28,6 +28,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs in their scope and download those results (community_admin/jobs).
     "jobs.view": ALL_ROLES,
     "jobs.start": ALL_ROLES,
+    # Ledgers: departments read (and export) only the books they own (ledgers.selectors.book_list).
+    "ledgers.view": ALL_ROLES,
+    "ledgers.export": ALL_ROLES,
+    "ledgers.keep": frozenset({Role.STREET, Role.COMMITTEE}),
+    "ledgers.close": frozenset({Role.STREET, Role.COMMITTEE}),
+    "ledgers.reopen": frozenset({Role.STREET}),
+    "ledgers.catalogue": frozenset({Role.BUREAU}),
 }
 
 # permission name -> the token scope a department's API token needs for it
@@ -38,6 +45,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "residents.register": ApiToken.Scope.FLOATING_WRITE,
     "jobs.view": ApiToken.Scope.JOBS,
     "jobs.start": ApiToken.Scope.JOBS,
+    "ledgers.view": ApiToken.Scope.LEDGERS_READ,
+    "ledgers.export": ApiToken.Scope.LEDGERS_READ,
 }
 
 
