@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("community_admin.accounts.urls")),
     path("", include("community_admin.dashboards.urls")),
     path("residents/", include("residents.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("jobs/", include("community_admin.jobs.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),

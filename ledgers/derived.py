@@ -49,26 +49,34 @@ class Derivation:
     def queryset(self, persons: QuerySet[Person], today: date) -> QuerySet[Person]:
         return persons.filter(self.condition(today), status__in=Person.ACTIVE_STATUSES)
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return (*BASE_FIELDS, *self.extra_fields)
+
+    def values(self, persons: QuerySet[Person], today: date) -> QuerySet:
+        return self.queryset(persons, today).order_by("household__number", "id").values_list(*self.fields)
+
     def rows(self, persons: QuerySet[Person], today: date, *, chunk_size: int = 5000) -> Iterator[list]:
         """Plain rows in the book's layout, streamed: values only, no model instances."""
-        fields = (*BASE_FIELDS, *self.extra_fields)
-        for values in (
-            self.queryset(persons, today).order_by("household__number", "id").values_list(*fields)
-        ).iterator(chunk_size=chunk_size):
-            _, name, number, sex, born, phone, household, building, unit, room = values[:10]
-            age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-            address = f"{building}{unit}单元{room}" if unit else f"{building}{room}"
-            yield [
-                name,
-                idnumbers.mask(number),
-                SEX.get(sex, ""),
-                born,
-                age,
-                household,
-                address,
-                phone,
-                *(self._show(v) for v in values[10:]),
-            ]
+        row_of = self.row_of
+        for values in self.values(persons, today).iterator(chunk_size=chunk_size):
+            yield row_of(values, today)
+
+    def row_of(self, values: tuple, today: date) -> list:
+        _, name, number, sex, born, phone, household, building, unit, room = values[:10]
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        address = f"{building}{unit}单元{room}" if unit else f"{building}{room}"
+        return [
+            name,
+            idnumbers.mask(number),
+            SEX.get(sex, ""),
+            born,
+            age,
+            household,
+            address,
+            phone,
+            *(self._show(v) for v in values[10:]),
+        ]
 
     @staticmethod
     def _show(value):

@@ -144,7 +144,7 @@ def committee_burden(user, *, year: int | None = None, committees=None) -> list[
         .select_related("street")
         .order_by("street__code", "code")
     )
-    books = list(book_list(user).only("id", "source", "derived_key", "owner_department_id"))
+    books = list(book_list(user).select_related(None).only("id", "source", "derived_key", "owner_department_id"))
     derived = [b for b in books if b.is_derived and b.derived_key in DERIVATIONS]
     manual_ids = [b.pk for b in books if not b.is_derived]
     typed: dict[int, int] = {}
@@ -193,3 +193,24 @@ def _registry_rows(user, books: list[LedgerBook], committee_ids: list[int], toda
         .annotate(**counts)
     )
     return {row.pop("committee_id"): sum(row.values()) for row in result}
+
+
+ERR_PERSON_NOT_FOUND = "找不到此人：请填写本社区人员的公民身份号码或姓名。"
+ERR_PERSON_AMBIGUOUS = "本社区有多人叫“{name}”，请填写公民身份号码。"
+
+
+def find_linkable_person(user, committee: Committee, text: str) -> int:
+    """A person typed on a page (full ID number, or a name unique in the committee) -> id; ValueError(message)."""
+    persons = linkable_persons(user, committee)
+    text = text.strip()
+    try:
+        number = idnumbers.parse(text, allow_legacy=True).value
+    except idnumbers.InvalidIdNumber:
+        matches = list(persons.filter(name=text).values_list("pk", flat=True)[:2])
+        if len(matches) > 1:
+            raise ValueError(ERR_PERSON_AMBIGUOUS.format(name=text)) from None
+    else:
+        matches = list(persons.filter(id_number=number).values_list("pk", flat=True)[:1])
+    if not matches:
+        raise ValueError(ERR_PERSON_NOT_FOUND)
+    return matches[0]

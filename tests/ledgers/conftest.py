@@ -11,12 +11,16 @@ from tests.factories import DepartmentFactory, UserFactory
 DEPARTMENT_CODES = ["MZ", "RS", "YB", "WJ", "JY", "ZJ", "CG", "ZF", "WL", "KX", "CL", "TJ", "WM", "ZZ", "SJ"]
 
 
-@pytest.fixture
-def books(world) -> dict[str, LedgerBook]:
+def install_catalogue() -> dict[str, LedgerBook]:
     for code in DEPARTMENT_CODES:
         DepartmentFactory(code=code, name=f"测试{code}局", kind=Department.Kind.DISTRICT)
     services.catalogue_install()
-    return {b.code: b for b in LedgerBook.objects.select_related("owner_department")}
+    return {b.code: b for b in LedgerBook.objects.select_related("owner_department", "category")}
+
+
+@pytest.fixture
+def books(world) -> dict[str, LedgerBook]:
+    return install_catalogue()
 
 
 @pytest.fixture
