@@ -19,7 +19,9 @@ class EntryForm(forms.Form):
             label = column["label"] + (" *" if column.get("required") else "")
             kind = column["type"]
             if kind == "date":
-                field = forms.CharField(label=label, required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                field = forms.CharField(
+                    label=label, required=False, widget=forms.DateInput(attrs={"type": "date"})
+                )
             elif kind == "number":
                 field = forms.CharField(
                     label=label, required=False, widget=forms.NumberInput(attrs={"step": "any"})
@@ -31,7 +33,9 @@ class EntryForm(forms.Form):
             elif kind == "person":
                 field = forms.CharField(label=label, required=False, help_text="公民身份号码或姓名（本社区）")
             else:
-                field = forms.CharField(label=label, required=False, max_length=column.get("max_length") or 200)
+                field = forms.CharField(
+                    label=label, required=False, max_length=column.get("max_length") or 200
+                )
             self.fields[column["key"]] = field
         self.book = book
         self.order_fields([c["key"] for c in book.columns])
@@ -62,7 +66,15 @@ class BookForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = LedgerBook
-        fields = ["name", "owner_department", "owner_police_station", "period", "columns", "source_document", "active"]
+        fields = [
+            "name",
+            "owner_department",
+            "owner_police_station",
+            "period",
+            "columns",
+            "source_document",
+            "active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

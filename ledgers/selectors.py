@@ -144,7 +144,9 @@ def committee_burden(user, *, year: int | None = None, committees=None) -> list[
         .select_related("street")
         .order_by("street__code", "code")
     )
-    books = list(book_list(user).select_related(None).only("id", "source", "derived_key", "owner_department_id"))
+    books = list(
+        book_list(user).select_related(None).only("id", "source", "derived_key", "owner_department_id")
+    )
     derived = [b for b in books if b.is_derived and b.derived_key in DERIVATIONS]
     manual_ids = [b.pk for b in books if not b.is_derived]
     typed: dict[int, int] = {}

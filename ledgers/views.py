@@ -48,7 +48,9 @@ def _committee(request, book):
 
 def _period_key(request, book) -> str:
     try:
-        return periods.clean_key(book, request.GET.get("period") or request.POST.get("period"), today=timezone.localdate())
+        return periods.clean_key(
+            book, request.GET.get("period") or request.POST.get("period"), today=timezone.localdate()
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return periods.current_key(book.period, timezone.localdate())
@@ -97,7 +99,9 @@ class BookDetailView(PermissionRequiredMixin, View):
             "committees": selectors.book_committees(user, book),
             "key": key,
             "period_label": periods.label(book.period, key),
-            "period_keys": [(k, periods.label(book.period, k)) for k in periods.recent_keys(book.period, today)],
+            "period_keys": [
+                (k, periods.label(book.period, k)) for k in periods.recent_keys(book.period, today)
+            ],
             "can_export": has_permission(user, "ledgers.export"),
             "export_kind": BOOK_EXPORT,
             "export_params": {"book": book.code, **({} if book.is_derived else {"period": key})},
@@ -159,7 +163,9 @@ class EntryCreateView(PermissionRequiredMixin, View):
         form = EntryForm(request.POST, book=book)
         if form.is_valid() and (data := _entry_data(request, form, book, committee)) is not None:
             try:
-                services.entry_create(actor=request.user, book=book, committee=committee, period_key=key, data=data)
+                services.entry_create(
+                    actor=request.user, book=book, committee=committee, period_key=key, data=data
+                )
             except ValidationError as exc:
                 _errors_to_form(form, exc)
             else:
@@ -339,7 +345,9 @@ class BookImportView(PermissionRequiredMixin, View):
         except ValidationError as exc:
             _errors_to_form(form, exc)
             return self.render(request, book, committee, key, form, status=400)
-        return self.render(request, book, committee, key, form, result=result, status=400 if result.errors else 200)
+        return self.render(
+            request, book, committee, key, form, result=result, status=400 if result.errors else 200
+        )
 
     def render(self, request, book, committee, key, form, *, result=None, status=200):
         return render(

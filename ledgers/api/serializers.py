@@ -35,7 +35,9 @@ class BookOutputSerializer(serializers.ModelSerializer):
 
 class RowsQuerySerializer(serializers.Serializer):
     committee = serializers.CharField(required=False, help_text="社区代码；社区工作人员可省略")
-    period = serializers.CharField(required=False, allow_blank=True, help_text="期间，如 2025-03、2025Q1、2025；默认本期")
+    period = serializers.CharField(
+        required=False, allow_blank=True, help_text="期间，如 2025-03、2025Q1、2025；默认本期"
+    )
 
 
 class RowsOutputSerializer(serializers.Serializer):
@@ -55,7 +57,17 @@ class EntryOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LedgerEntry
-        fields = ["id", "book", "committee", "period", "period_closed", "data", "persons", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "book",
+            "committee",
+            "period",
+            "period_closed",
+            "data",
+            "persons",
+            "created_at",
+            "updated_at",
+        ]
 
     def get_persons(self, entry) -> dict[str, str]:
         labels = self.context.get("person_labels", {})

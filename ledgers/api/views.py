@@ -42,7 +42,9 @@ class ScopedObjectMixin:
         return obj
 
 
-class BookViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BookViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """The ledger books the caller keeps or owns: every book for the bureau, streets and committees; a
     department's own books only. `rows` gives one committee's copy in the standard layout."""
 
@@ -155,7 +157,11 @@ class EntryViewSet(
         committee = committee_for(request.user, book, fields.get("committee"))
         try:
             entry = services.entry_create(
-                actor=request.user, book=book, committee=committee, period_key=fields["period"], data=fields["data"]
+                actor=request.user,
+                book=book,
+                committee=committee,
+                period_key=fields["period"],
+                data=fields["data"],
             )
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
@@ -187,7 +193,9 @@ class EntryViewSet(
         return Response(s.RevisionOutputSerializer(selectors.entry_history(entry), many=True).data)
 
 
-class PeriodViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PeriodViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Periods of manual books per committee. Closing locks the entries (committee or street); reopening is
     the street office's, with a reason, and audited."""
 
@@ -229,7 +237,9 @@ class PeriodViewSet(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveMod
         data = s.PeriodReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            period = services.period_reopen(actor=request.user, period=period, reason=data.validated_data["reason"])
+            period = services.period_reopen(
+                actor=request.user, period=period, reason=data.validated_data["reason"]
+            )
         except DjangoValidationError as exc:
             raise _drf_error(exc) from exc
         return Response(s.PeriodOutputSerializer(period).data)

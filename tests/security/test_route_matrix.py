@@ -176,7 +176,9 @@ ROUTES: dict[str, Route] = {
     "ledger-period-list": Route("api"),
     "ledger-period-detail": Route("api", scope=period_scope),
     "ledger-period-close": Route("api", KEEPERS, method="post", ok=(400,)),
-    "ledger-period-reopen": Route("api", frozenset({Role.STREET}), scope=period_scope, method="post", ok=(400,)),
+    "ledger-period-reopen": Route(
+        "api", frozenset({Role.STREET}), scope=period_scope, method="post", ok=(400,)
+    ),
     "ledger-burden-list": Route("api"),
 }
 
