@@ -163,7 +163,7 @@ def main() -> None:
         keep = list(
             LedgerEntry.objects.filter(period__book=book).order_by("id").values_list("pk", flat=True)[tenth:]
         )
-        for label, count in (("all", args.rows), ("tenth", tenth)):
+        for label in ("all", "tenth"):
             if label == "tenth":
                 LedgerEntry.objects.filter(pk__in=keep).update(removed=True)
             tracemalloc.start()
