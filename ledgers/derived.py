@@ -4,6 +4,7 @@ view, never a copy, so no entry is typed twice. Rows carry masked ID numbers onl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from django.db.models import Q, QuerySet
 
@@ -27,8 +28,15 @@ BASE_FIELDS = (
     "household__room",
 )
 BASE_HEADERS = ["姓名", "公民身份号码", "性别", "出生日期", "年龄", "户编号", "门牌地址", "联系电话"]
-SEX = dict(Person.Sex.choices)
-MARITAL = dict(Person.Marital.choices)
+
+
+@cache
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    """Sex and marital-status labels as plain strings (the model's are lazy; Excel cells need str)."""
+    return (
+        {k: str(v) for k, v in Person.Sex.choices},
+        {k: str(v) for k, v in Person.Marital.choices if k},
+    )
 
 
 @dataclass(frozen=True)
@@ -64,27 +72,28 @@ class Derivation:
 
     def row_of(self, values: tuple, today: date) -> list:
         _, name, number, sex, born, phone, household, building, unit, room = values[:10]
+        sexes, marital = _labels()
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         address = f"{building}{unit}单元{room}" if unit else f"{building}{room}"
         return [
             name,
             idnumbers.mask(number),
-            SEX.get(sex, ""),
+            sexes.get(sex, ""),
             born,
             age,
             household,
             address,
             phone,
-            *(self._show(v) for v in values[10:]),
+            *(_show(v, marital) for v in values[10:]),
         ]
 
-    @staticmethod
-    def _show(value):
-        if isinstance(value, bool):
-            return "是" if value else ""
-        if value in MARITAL and value:
-            return str(MARITAL[value])
-        return "" if value is None else value
+
+def _show(value, marital: dict[str, str]):
+    if isinstance(value, bool):
+        return "是" if value else ""
+    if isinstance(value, str) and value in marital:
+        return marital[value]
+    return "" if value is None else value
 
 
 def _born_by(today: date, age: int) -> date:

@@ -82,7 +82,7 @@ def _read_rows(workbook, book: LedgerBook, result: ImportResult) -> list[tuple[i
         return []
     next(rows, None)  # row 2: committee, period, owner (the target comes from the form, not the file)
     header = [_text(h) for h in next(rows, ())]
-    labels = {c["label"]: c["key"] for c in book.columns}
+    labels = {_text(c["label"]): c["key"] for c in book.columns}  # headers are read NFKC-normalised too
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         if not name or name == SERIAL:
