@@ -399,7 +399,7 @@ def _check_import_against_file_and_registry(result: importers.ParseResult, *, co
 def residents_import(*, actor, committee: Committee, file, file_name: str = "", dry_run: bool = False):
     """All rows or none. Returns the parse result: `errors` lists every bad row; nothing is written if any."""
     result = importers.read_workbook(file)
-    if not result.errors:
+    if result.rows:  # rows that parsed are checked too, so the report lists every error at once
         _check_import_against_file_and_registry(result, committee=committee)
     if result.errors or dry_run or not result.rows:
         return result
@@ -470,11 +470,15 @@ def residents_import(*, actor, committee: Committee, file, file_name: str = "", 
     return result
 
 
-def persons_export(*, actor, persons, sensitive: bool, count: int):
-    """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited."""
+def persons_export(*, actor, persons, sensitive: bool, target=None, progress=None):
+    """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited.
+    With `target` the file is written there and the exporter returned; without, a temporary file is returned."""
+    persons = persons.select_related("household", "committee")
+    exporter = exporters.PersonExporter(persons, sensitive=sensitive)
     audit.record(
-        actor=actor, action="persons.export", details={"rows": count, "sensitive_columns": sensitive}
+        actor=actor,
+        action="persons.export",
+        details={"rows": exporter.count(), "sensitive_columns": sensitive},
     )
-    return exporters.PersonExporter(
-        persons.select_related("household", "committee"), sensitive=sensitive
-    ).write()
+    written = exporter.write(target, progress=progress)
+    return exporter if target is not None else written
