@@ -4,7 +4,7 @@ writing the same number of plain rows of the same width and cell types, measured
     python bench/ledgers.py [--rows 100000]     # a throw-away SQLite database under a temp folder
     BENCH_DATABASE_URL=postgres://…/scratch python bench/ledgers.py     # a scratch PostgreSQL database (migrated, filled)
 
-Prints rows per second for both, the ratio (goal: at least 0.6) and the peak Python memory of the export at a
+Each side runs `--repeat` times, interleaved, and the best run counts. Prints rows per second for both, the ratio (goal: at least 0.6) and the peak Python memory of the export at a
 tenth of the rows and at all of them (flat memory: the two peaks are close)."""
 
 import argparse
@@ -140,15 +140,21 @@ class _quiet:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=2, help="interleaved runs of each; the best one counts")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         setup(workdir)
         user, book, committee = fill(args.rows)
         width = len(book.columns) + 1
-        floor_s = floor(workdir / "floor.xlsx", args.rows, width)
-        export_s, written = export(workdir / "export.xlsx", user, book, committee)
-        assert written == args.rows, (written, args.rows)
+        # Interleaved and best-of: a shared machine's noise hits both sides alike and the best run is the
+        # least disturbed one.
+        floor_s = export_s = float("inf")
+        for _ in range(args.repeat):
+            floor_s = min(floor_s, floor(workdir / "floor.xlsx", args.rows, width))
+            seconds, written = export(workdir / "export.xlsx", user, book, committee)
+            assert written == args.rows, (written, args.rows)
+            export_s = min(export_s, seconds)
         floor_rate, export_rate = args.rows / floor_s, args.rows / export_s
         print(f"rows: {args.rows:,}  columns: {width}  database: {os.environ['DATABASE_URL'].split(':')[0]}")
         print(f"floor  (openpyxl write-only, plain rows): {floor_rate:,.0f} rows/s  ({floor_s:.2f} s)")
