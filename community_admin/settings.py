@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "residents",
     "staff",
     "community_admin.tasks",
+    "ledgers",
     "services",
     "community_admin.dashboards",
 ]

@@ -5,6 +5,7 @@ NAVIGATION = [
     ("首页", "home", "org.view"),
     ("全区概况", "dashboards:district", "dashboards.district"),
     ("人口信息", "residents:person-list", "residents.view"),
+    ("台账", "ledgers:book-list", "ledgers.view"),
     ("走访与服务", "services:visit-list", "services.view"),
     ("服务与行政平衡", "services:balance", "services.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
