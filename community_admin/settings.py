@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "residents",
     "staff",
     "community_admin.tasks",
+    "funding",
     "community_admin.dashboards",
 ]
 
