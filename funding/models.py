@@ -75,6 +75,10 @@ class FundingPolicy(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.year} 年 v{self.version} {self.name}"
 
+    @property
+    def typical_total(self) -> Decimal:
+        return sum((c.typical_amount for c in self.categories.all()), Decimal("0.00"))
+
 
 class PolicyCategory(models.Model):
     """A category's typical yearly cost for one committee under a policy (the report's 24,500 example)."""

@@ -40,7 +40,7 @@ def adopted_policy(year: int) -> FundingPolicy | None:
 
 
 def typical_total(policy: FundingPolicy) -> Decimal:
-    return money(sum((c.typical_amount for c in policy.categories.all()), ZERO))
+    return money(policy.typical_total)
 
 
 def district_bases(policy: FundingPolicy) -> list[tuple[Committee, Basis, str]]:
@@ -237,7 +237,7 @@ class CommitteeBudget:
     task_money: Decimal = ZERO
     spent_general: Decimal = ZERO
     spent_task: Decimal = ZERO
-    by_category: dict = field(default_factory=dict)  # category -> (typical, actual)
+    by_category: dict = field(default_factory=dict)  # category -> [label, typical, actual]
     flags: list = field(default_factory=list)
 
     @property
@@ -266,7 +266,9 @@ def budgets(
     rows = {c.pk: CommitteeBudget(committee=c) for c in committees.select_related("street").order_by("code")}
     for row in rows.values():
         row.typical = money(sum(typical.values(), ZERO))
-        row.by_category = {value: [typical.get(value, ZERO), ZERO] for value in Category.values}
+        row.by_category = {
+            value: [str(label), typical.get(value, ZERO), ZERO] for value, label in Category.choices
+        }
     allocations = Allocation.objects.filter(run__year=year, committee__in=rows).select_related("disbursement")
     for a in allocations if run else []:
         row = rows[a.committee_id]
@@ -290,7 +292,7 @@ def budgets(
         row = rows[s["committee_id"]]
         if s["task_id"] is None:
             row.spent_general += s["total"]
-            row.by_category[s["category"]][1] += s["total"]
+            row.by_category[s["category"]][2] += s["total"]
         else:
             row.spent_task += s["total"]
             spent_on_task[(s["committee_id"], s["task_id"])] += s["total"]
