@@ -106,11 +106,13 @@ def _spend(ctx: SeedContext, allocation_run, bureau, today: date) -> int:
         allocations = allocations[:SMALL_SPENDERS]
     typical_total = sum(TYPICAL.values())
     elapsed = Decimal(today.timetuple().tm_yday) / Decimal(365)
-    overspenders = {a.pk for a in rng.sample(allocations, min(OVERSPENDERS, len(allocations)))}
     task_money = {}
     for line in TaskFundingLine.objects.filter(year=today.year, withdrawn_at__isnull=True).order_by("id"):
         task_money.setdefault(line.committee_id, []).append(line)
-    misuser = next((a.pk for a in allocations if a.committee_id in task_money), None)
+    overspenders = {a.pk for a in rng.sample(allocations, min(OVERSPENDERS, len(allocations)))}
+    misuser = next(
+        (a.pk for a in allocations if a.committee_id in task_money and a.pk not in overspenders), None
+    )
     rows = []
     for a in allocations:
         received = a.disbursement.received_amount or Decimal("0")
@@ -139,8 +141,14 @@ def _spend(ctx: SeedContext, allocation_run, bureau, today: date) -> int:
                         bureau,
                     )
                 )
-        for line in task_money.get(a.committee_id, [])[:2]:
-            amount = money(line.amount * Decimal(rng.randint(40, 90)) / 100)
+        # An overspender has used up its task money on the tasks, so its excess is plain overspending.
+        lines = task_money.get(a.committee_id, [])
+        for line in lines if a.pk in overspenders else lines[:2]:
+            amount = (
+                line.amount
+                if a.pk in overspenders
+                else money(line.amount * Decimal(rng.randint(40, 90)) / 100)
+            )
             if amount > 0:
                 rows.append(
                     _expenditure(
