@@ -378,30 +378,50 @@ def _jobs(world, settings, tmp_path) -> dict:
     return jobs
 
 
+class LazyObjects(dict):
+    """The objects routes need, built on first use: most routes need none of them, and building every
+    capability's objects for each of several hundred cases would make this test the slowest in the suite."""
+
+    def __init__(self, builders: dict):
+        super().__init__()
+        self.builders = builders  # key -> a function returning a dict that holds that key (and its siblings)
+
+    def __missing__(self, key):
+        self.update(self.builders[key]())
+        return dict.__getitem__(self, key)
+
+
 @pytest.fixture
 def extra(world, settings, tmp_path):
     from community_admin.accounts import services
 
-    token, _ = services.api_token_create(
-        actor=world.bureau,
-        department=world.police,
-        name="矩阵测试",
-        scopes=[ApiToken.Scope.ORG_READ],
-        days_valid=5,
-    )
-    persons = {
-        c.code: PersonFactory(household__committee=c)
-        for c in (world.committee_a1, world.committee_a2, world.committee_b1)
-    }
+    def token():
+        created, _ = services.api_token_create(
+            actor=world.bureau,
+            department=world.police,
+            name="矩阵测试",
+            scopes=[ApiToken.Scope.ORG_READ],
+            days_valid=5,
+        )
+        return {"token": created}
+
+    def persons():
+        committees = (world.committee_a1, world.committee_a2, world.committee_b1)
+        return {"persons": {c.code: PersonFactory(household__committee=c) for c in committees}}
+
     from tests.funding.factories import funding_objects
 
-    return {
-        "token": token,
-        "persons": persons,
-        **_jobs(world, settings, tmp_path),
-        **_tasks_world(world),
-        "funding": funding_objects(world),
-    }
+    jobs = lambda: _jobs(world, settings, tmp_path)  # noqa: E731
+    tasks = lambda: _tasks_world(world)  # noqa: E731
+    return LazyObjects(
+        {
+            "token": token,
+            "persons": persons,
+            **dict.fromkeys(("job_a1", "job_a1_failed", "job_a2", "job_b"), jobs),
+            **dict.fromkeys(("item", "task_a1", "task_a2", "task_b1"), tasks),
+            "funding": lambda: {"funding": funding_objects(world)},
+        }
+    )
 
 
 def _tasks_world(world) -> dict:
