@@ -215,6 +215,7 @@ SPECTACULAR_SETTINGS = {
         "HouseholdKindEnum": "residents.models.Household.Kind",
         "PersonStatusEnum": "residents.models.Person.Status",
         "ActivePersonStatusEnum": "residents.models.ACTIVE_STATUS_CHOICES",
+        "ExpenditureCategoryEnum": "funding.models.Category",
     },
 }
 

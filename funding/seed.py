@@ -17,7 +17,7 @@ from community_admin.core.seeding import SeedContext
 from community_admin.tasks.models import TaskFundingLine
 from funding import services
 from funding.calculation import money
-from funding.models import Category, Disbursement, Expenditure, FundingPolicy
+from funding.models import AllocationRun, Category, Disbursement, Expenditure, FundingPolicy
 
 SOURCE = "《*区社区工作调研报告》：每1000户拨付1万元，增加1户增加11元；区财政负担20万元作为村改居后新增社区工作经费"
 TYPICAL = {
@@ -56,14 +56,18 @@ def run(ctx: SeedContext) -> None:
         "village_converted_pool": Decimal("200000"),
         "typical_costs": costs,
     }
-    services.policy_create(name="调研报告标准", large_centre_extra=Decimal("0"), adopt=True, **common)
-    services.policy_create(
+    # Written as history, like the rest of the demo: the services' writes without their audit rows.
+    policy = services.policy_build(
+        name="调研报告标准", large_centre_extra=Decimal("0"), adopted=True, **common
+    )
+    services.policy_build(
         name="建议：千平米服务中心增加 5,000 元", large_centre_extra=Decimal("5000"), **common
     )
-    allocation_run = services.allocation_run(actor=bureau, year=year)
-    services.allocation_run_close(actor=bureau, run=allocation_run)
+    allocation_run = services.allocation_compute(actor=bureau, year=year, policy=policy, run=None)
+    allocation_run.status, allocation_run.closed_at = AllocationRun.Status.CLOSED, timezone.now()
+    allocation_run.save(update_fields=["status", "closed_at", "updated_at"])
     sent_on = min(today, date(year, 1, 15))
-    services.disbursement_send(actor=bureau, run=allocation_run, sent_on=sent_on)
+    services.disbursements_build(allocations=list(allocation_run.allocations.all()), sent_on=sent_on)
     _pass_on(ctx, allocation_run, sent_on, today)
     spent = _spend(ctx, allocation_run, bureau, today)
     ctx.say(

@@ -73,6 +73,49 @@ def _check_costs(typical_costs: dict[str, Decimal]) -> dict[str, Decimal]:
     return {c: money(typical_costs[c]) for c in Category.values}
 
 
+def policy_build(
+    *,
+    actor,
+    year: int,
+    name: str,
+    source: str,
+    base_amount: Decimal,
+    per_household_beyond: Decimal,
+    village_converted_pool: Decimal,
+    large_centre_extra: Decimal,
+    typical_costs: dict[str, Decimal],
+    base_households: int = 1000,
+    large_centre_m2: Decimal = Decimal("1000"),
+    delay_days: int = 30,
+    adopted: bool = False,
+) -> FundingPolicy:
+    """The write of `policy_create` without its audit row: for `policy_create` and for the demo district,
+    which is written as history (like the rest of the demo)."""
+    costs = _check_costs(typical_costs)
+    latest = FundingPolicy.objects.select_for_update().filter(year=year).aggregate(v=Max("version"))["v"]
+    policy = FundingPolicy(
+        year=year,
+        version=(latest or 0) + 1,
+        name=name.strip(),
+        source=source.strip(),
+        base_households=base_households,
+        base_amount=money(base_amount),
+        per_household_beyond=money(per_household_beyond),
+        village_converted_pool=money(village_converted_pool),
+        large_centre_m2=large_centre_m2,
+        large_centre_extra=money(large_centre_extra),
+        delay_days=delay_days,
+        adopted=adopted,
+        created_by=actor,
+    )
+    policy.full_clean()
+    policy.save()
+    PolicyCategory.objects.bulk_create(
+        PolicyCategory(policy=policy, category=c, typical_amount=v) for c, v in costs.items()
+    )
+    return policy
+
+
 @transaction.atomic
 def policy_create(
     *,
@@ -91,26 +134,19 @@ def policy_create(
     adopt: bool = False,
 ) -> FundingPolicy:
     """A new version of the year's policy (versions are never edited: a run keeps pointing at what it used)."""
-    costs = _check_costs(typical_costs)
-    latest = FundingPolicy.objects.select_for_update().filter(year=year).aggregate(v=Max("version"))["v"]
-    policy = FundingPolicy(
+    policy = policy_build(
+        actor=actor,
         year=year,
-        version=(latest or 0) + 1,
-        name=name.strip(),
-        source=source.strip(),
+        name=name,
+        source=source,
+        base_amount=base_amount,
+        per_household_beyond=per_household_beyond,
+        village_converted_pool=village_converted_pool,
+        large_centre_extra=large_centre_extra,
+        typical_costs=typical_costs,
         base_households=base_households,
-        base_amount=money(base_amount),
-        per_household_beyond=money(per_household_beyond),
-        village_converted_pool=money(village_converted_pool),
         large_centre_m2=large_centre_m2,
-        large_centre_extra=money(large_centre_extra),
         delay_days=delay_days,
-        created_by=actor,
-    )
-    policy.full_clean()
-    policy.save()
-    PolicyCategory.objects.bulk_create(
-        PolicyCategory(policy=policy, category=c, typical_amount=v) for c, v in costs.items()
     )
     audit.record(
         actor=actor,
@@ -162,6 +198,27 @@ def _allocation_run(*, actor, year: int) -> AllocationRun:
         raise ValidationError({"year": ERR_YEAR_CLOSED.format(year=year)})
     if run is not None and Disbursement.objects.filter(allocation__run=run).exists():
         raise ValidationError({"year": ERR_RUN_DISBURSED.format(year=year)})
+    run = allocation_compute(actor=actor, year=year, policy=policy, run=run)
+    audit.record(
+        actor=actor,
+        action="funding.allocation.run",
+        obj=run,
+        details={
+            "year": year,
+            "policy": policy.pk,
+            "committees": run.committees,
+            "households": run.households,
+            "total": str(run.total),
+        },
+    )
+    return run
+
+
+def allocation_compute(
+    *, actor, year: int, policy: FundingPolicy, run: AllocationRun | None
+) -> AllocationRun:
+    """The write of `allocation_run` once its checks passed, without its audit row (the demo district
+    uses it too: it is written as history)."""
     snapshot = selectors.district_bases(policy)
     parts = allocate(policy, [b for _, b, _ in snapshot])
     if run is None:
@@ -195,18 +252,6 @@ def _allocation_run(*, actor, year: int) -> AllocationRun:
     run.computed_by = actor
     run.full_clean(validate_unique=False)
     run.save()
-    audit.record(
-        actor=actor,
-        action="funding.allocation.run",
-        obj=run,
-        details={
-            "year": year,
-            "policy": policy.pk,
-            "committees": run.committees,
-            "households": run.households,
-            "total": str(run.total),
-        },
-    )
     return run
 
 
@@ -241,9 +286,7 @@ def disbursement_send(*, actor, run: AllocationRun, sent_on: date) -> int:
     pending = list(run.allocations.filter(disbursement__isnull=True))
     if not pending:
         raise ValidationError({"run": ERR_ALREADY_SENT})
-    Disbursement.objects.bulk_create(
-        Disbursement(allocation=a, amount=a.amount, sent_on=sent_on) for a in pending
-    )
+    disbursements_build(allocations=pending, sent_on=sent_on)
     audit.record(
         actor=actor,
         action="funding.disbursement.send",
@@ -255,6 +298,13 @@ def disbursement_send(*, actor, run: AllocationRun, sent_on: date) -> int:
         },
     )
     return len(pending)
+
+
+def disbursements_build(*, allocations: list[Allocation], sent_on: date) -> list[Disbursement]:
+    """The write of `disbursement_send` without its checks and audit row (also the demo district's)."""
+    return Disbursement.objects.bulk_create(
+        Disbursement(allocation=a, amount=a.amount, sent_on=sent_on) for a in allocations
+    )
 
 
 def _locked(disbursement: Disbursement) -> Disbursement:

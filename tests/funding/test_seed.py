@@ -31,3 +31,10 @@ def test_demo_district_funding_reconciles_and_shows_held_back_money():
     assert Expenditure.objects.exists()
     seed()  # safe to run twice
     assert AllocationRun.objects.count() == 1
+
+
+def test_demo_district_is_written_as_history_without_audit_rows():
+    from community_admin.core.models import AuditLog
+
+    seed()
+    assert not AuditLog.objects.filter(action__startswith="funding.").exists()
