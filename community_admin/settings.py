@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "staff",
     "community_admin.tasks",
     "funding",
+    "ledgers",
     "community_admin.dashboards",
 ]
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("community_admin.accounts.urls")),
     path("", include("community_admin.dashboards.urls")),
     path("residents/", include("residents.urls")),
+    path("ledgers/", include("ledgers.urls")),
     path("jobs/", include("community_admin.jobs.urls")),
     path("staff/", include("staff.urls")),
     path("tasks/", include("community_admin.tasks.urls")),

@@ -5,6 +5,7 @@ NAVIGATION = [
     ("首页", "home", "org.view"),
     ("全区概况", "dashboards:district", "dashboards.district"),
     ("人口信息", "residents:person-list", "residents.view"),
+    ("台账", "ledgers:book-list", "ledgers.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),
     ("社区工作者", "staff:worker-list", "staff.view"),

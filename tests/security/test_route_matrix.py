@@ -139,6 +139,25 @@ expenditure_scope = _funding_scope("expenditures")
 FUNDING = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 
 
+def book_scope(world, role, extra) -> tuple[int, int | None]:
+    """A book owned by the police station serving street A; the department does not see the bureau's books."""
+    books = extra["books"]
+    return books["zz_rented_housing"].pk, books["mz_relief"].pk if role == Role.DEPARTMENT else None
+
+
+def entry_scope(world, role, extra) -> tuple[int, int | None]:
+    entries = extra["entries"]
+    out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+    return entries["A1"].pk, entries[out].pk if out else None
+
+
+def period_scope(world, role, extra) -> tuple[int, int | None]:
+    """Closed periods of a police-owned quarterly book at each committee."""
+    closed = extra["closed_periods"]
+    out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+    return closed["A1"].pk, closed[out].pk if out else None
+
+
 @dataclass(frozen=True)
 class Route:
     kind: str  # "public" | "page" | "api"
@@ -314,6 +333,34 @@ ROUTES: dict[str, Route] = {
     "funding-expenditure-list": Route("api", FUNDING),
     "funding-expenditure-detail": Route("api", FUNDING, scope=expenditure_scope),
     "funding-flag-list": Route("api", FUNDING),
+    # Ledgers: departments see only the books they own
+    "ledgers:book-list": Route("page"),
+    "ledgers:burden": Route("page"),
+    "ledgers:book-detail": Route("page", scope=book_scope),
+    "ledgers:book-edit": Route("page", BUREAU, scope=book_scope),
+    "ledgers:entry-create": Route("page", KEEPERS, scope=book_scope, method="post", ok=(400,)),
+    "ledgers:period-close": Route("page", KEEPERS, scope=book_scope, method="post", ok=(302,)),
+    "ledgers:book-export": Route("page", scope=book_scope),
+    "ledgers:book-import": Route("page", KEEPERS, scope=book_scope),
+    "ledgers:entry-detail": Route("page", scope=entry_scope),
+    "ledgers:entry-update": Route("page", KEEPERS, scope=entry_scope, method="post", ok=(400,)),
+    "ledgers:entry-remove": Route("page", KEEPERS, scope=entry_scope, method="post", ok=(302,)),
+    "ledgers:period-reopen": Route(
+        "page", frozenset({Role.STREET}), scope=period_scope, method="post", ok=(302,)
+    ),
+    "ledger-book-list": Route("api"),
+    "ledger-book-detail": Route("api", scope=book_scope),
+    "ledger-book-rows": Route("api", scope=book_scope, query={"committee": "A1"}),
+    "ledger-entry-list": Route("api"),
+    "ledger-entry-detail": Route("api", scope=entry_scope),
+    "ledger-entry-history": Route("api", scope=entry_scope),
+    "ledger-period-list": Route("api"),
+    "ledger-period-detail": Route("api", scope=period_scope),
+    "ledger-period-close": Route("api", KEEPERS, method="post", ok=(400,)),
+    "ledger-period-reopen": Route(
+        "api", frozenset({Role.STREET}), scope=period_scope, method="post", ok=(400,)
+    ),
+    "ledger-burden-list": Route("api"),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
@@ -420,6 +467,7 @@ def extra(world, settings, tmp_path):
             **dict.fromkeys(("job_a1", "job_a1_failed", "job_a2", "job_b"), jobs),
             **dict.fromkeys(("item", "task_a1", "task_a2", "task_b1"), tasks),
             "funding": lambda: {"funding": funding_objects(world)},
+            **dict.fromkeys(("books", "entries", "closed_periods"), lambda: _ledgers(world)),
         }
     )
 
@@ -457,6 +505,27 @@ def _tasks_world(world) -> dict:
         "task_a2": push(world.department_user, "A2"),
         "task_b1": push(other, "B1"),
     }
+
+
+def _ledgers(world) -> dict:
+    """The catalogue, an entry of a police-owned book at each committee, and closed periods of another."""
+    from ledgers import services as ledger_services
+    from tests.ledgers.conftest import install_catalogue
+
+    books = install_catalogue()
+    committees = {c.code: c for c in (world.committee_a1, world.committee_a2, world.committee_b1)}
+    entries, closed = {}, {}
+    for code, committee in committees.items():
+        entries[code] = ledger_services.entry_create(
+            actor=world.bureau,
+            book=books["zz_rented_housing"],
+            committee=committee,
+            data={"address": "1号楼101", "landlord": "房东", "tenants": 2, "registered_on": "2025-01-02"},
+        )
+        closed[code] = ledger_services.period_close(
+            actor=world.bureau, book=books["aq_fire_hazards"], committee=committee, period_key=""
+        )
+    return {"books": books, "entries": entries, "closed_periods": closed}
 
 
 def _url(name: str, pk: int | None) -> str:
