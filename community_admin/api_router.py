@@ -5,6 +5,7 @@ from rest_framework import routers
 from community_admin.dashboards.api.urls import router as dashboards_router
 from community_admin.jobs.api.urls import router as jobs_router
 from community_admin.tasks.api.urls import router as tasks_router
+from funding.api.urls import router as funding_router
 from ledgers.api.urls import router as ledgers_router
 from residents.api.urls import router as residents_router
 from services.api.urls import router as services_router
@@ -27,6 +28,7 @@ for app_router in (
     jobs_router,
     staff_router,
     tasks_router,
+    funding_router,
     ledgers_router,
     services_router,
 ):
