@@ -4,6 +4,10 @@ from community_admin.accounts.permissions import has_permission
 NAVIGATION = [
     ("首页", "home", "org.view"),
     ("人口信息", "residents:person-list", "residents.view"),
+    ("证明", "certificates:list", "certificates.view"),
+    ("用印登记", "certificates:seal-log", "certificates.seal_log"),
+    ("证明统计", "certificates:statistics", "certificates.statistics"),
+    ("证明事项清单", "certificates:type-list", "certificates.whitelist_view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
