@@ -74,7 +74,11 @@ def _check_type_rules(ct: CertificateType) -> None:
     if ct.tier == CertificateType.Tier.C and not ct.refer_to.strip():
         errors["refer_to"] = ERR_REFER_TO_REQUIRED
     items = ct.required_evidence
-    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items) or len(set(items)) != len(items):
+    if (
+        not isinstance(items, list)
+        or not all(isinstance(i, str) and i.strip() for i in items)
+        or len(set(items)) != len(items)
+    ):
         errors["required_evidence"] = ERR_EVIDENCE_LIST_FORMAT
     elif ct.tier == CertificateType.Tier.B and not items:
         errors["required_evidence"] = ERR_EVIDENCE_LIST_REQUIRED

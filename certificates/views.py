@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
+from certificates import evidence as evidence_files
 from certificates import selectors, services
 from certificates.forms import (
     AdoptForm,
@@ -225,7 +226,7 @@ class EvidenceDownloadView(PermissionRequiredMixin, View):
         item = scoping.get_in_scope_or_404(selectors.evidence_list(request.user), request.user, pk=pk)
         services.evidence_open(actor=request.user, evidence=item)
         response = FileResponse(
-            item.file.open("rb"),
+            evidence_files.storage().open(item.file.name, "rb"),
             as_attachment=True,
             filename=f"{item.certificate.serial}-{item.pk}{item.file.name[item.file.name.rfind('.') :]}",
             content_type=item.content_type,
