@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certificates.models import CertificateType
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, ensure_certificate_whitelist
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -32,6 +32,11 @@ def people(world):
         c.code: PersonFactory(household__committee=c, name=f"张{c.code}")
         for c in (world.committee_a1, world.committee_a2, world.committee_b1)
     }
+
+
+@pytest.fixture(autouse=True)
+def _whitelist(db):
+    ensure_certificate_whitelist()
 
 
 @pytest.fixture

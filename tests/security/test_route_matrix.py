@@ -257,8 +257,9 @@ def _certificates(world, persons, settings, tmp_path) -> dict:
 
     from certificates import services as certificate_services
     from certificates.models import CertificateType
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, ensure_certificate_whitelist
 
+    ensure_certificate_whitelist()
     settings.STORAGES = {
         **settings.STORAGES,
         "evidence": {
