@@ -26,9 +26,20 @@ class StyledForm(StyledFormMixin, forms.Form):
     pass
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A searched full ID number is not written back into the page."""
+
+    def format_value(self, value):
+        return None
+
+
 class PersonFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label="姓名", method="filter_name")
-    id_number = django_filters.CharFilter(label="公民身份号码（完整）", method="filter_id_number")
+    id_number = django_filters.CharFilter(
+        label="公民身份号码（完整）",
+        method="filter_id_number",
+        widget=UnechoedTextInput(attrs={"autocomplete": "off"}),
+    )
     address = django_filters.CharFilter(label="门牌地址", method="filter_address")
     tag = django_filters.ChoiceFilter(
         label="标签", method="filter_tag", choices=[(k, label) for k, (label, _) in TAGS.items()]

@@ -3,6 +3,7 @@
 
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
@@ -93,9 +94,8 @@ def read_workbook(file) -> ParseResult:
     result = ParseResult()
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         result.errors.append(RowError(0, "文件", ERR_FILE))
-        del exc
         return result
     try:
         sheet = workbook.worksheets[0]

@@ -87,7 +87,7 @@ class Person(TimeStampedModel):
     committee = models.ForeignKey(
         Committee, on_delete=models.PROTECT, related_name="persons", verbose_name=_("社区")
     )
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("公民身份号码"), max_length=18, db_index=True)
     sex = models.CharField(_("性别"), max_length=1, choices=Sex.choices, editable=False)
     birth_date = models.DateField(_("出生日期"), editable=False, db_index=True)
@@ -125,6 +125,10 @@ class Person(TimeStampedModel):
         indexes = [
             models.Index(fields=["committee", "status"]),
             models.Index(fields=["committee", "name"]),
+            # The lists' order (a household's members together) served by an index, so a page needs no sort.
+            models.Index(fields=["committee", "household", "id"], name="person_list_order"),
+            # Name searches are prefix searches (LIKE '张%'); PostgreSQL needs pattern ops for them.
+            models.Index(fields=["name"], opclasses=["varchar_pattern_ops"], name="person_name_prefix"),
         ]
 
     def __str__(self) -> str:

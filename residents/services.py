@@ -399,7 +399,7 @@ def _check_import_against_file_and_registry(result: importers.ParseResult, *, co
 def residents_import(*, actor, committee: Committee, file, file_name: str = "", dry_run: bool = False):
     """All rows or none. Returns the parse result: `errors` lists every bad row; nothing is written if any."""
     result = importers.read_workbook(file)
-    if not result.errors:
+    if result.rows:  # rows that parsed are checked too, so the report lists every error at once
         _check_import_against_file_and_registry(result, committee=committee)
     if result.errors or dry_run or not result.rows:
         return result

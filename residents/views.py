@@ -57,6 +57,9 @@ class PersonListView(PermissionRequiredMixin, View):
         page = Paginator(persons, self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
+        searched_by_id = bool(
+            query.pop("id_number", None)
+        )  # never echoed into links (a lookup gives one person)
         return render(
             request,
             "residents/person_list.html",
@@ -66,7 +69,7 @@ class PersonListView(PermissionRequiredMixin, View):
                 "query": query.urlencode(),
                 "can_register": has_permission(request.user, "residents.register"),
                 "can_import": has_permission(request.user, "residents.import"),
-                "can_export": has_permission(request.user, "residents.export"),
+                "can_export": has_permission(request.user, "residents.export") and not searched_by_id,
                 "sensitive": selectors.can_see_sensitive(request.user),
             },
         )

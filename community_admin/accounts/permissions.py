@@ -81,6 +81,9 @@ class HasRolePermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         required = getattr(view, "required_permission", None)
         if isinstance(required, dict):
+            action_map = getattr(view, "action_map", None)
+            if action_map is not None and request.method.lower() not in action_map:
+                return request.user.is_authenticated  # no such method here: DRF answers 405
             required = required.get(getattr(view, "action", None) or request.method.lower())
         if required is None or not request.user or not request.user.is_authenticated:
             return False

@@ -38,3 +38,76 @@ def seed_parts() -> list[tuple[str, object]]:
             continue
         parts.append((config.label, module))
     return parts
+
+
+def bulk_insert(model, fields: list[str], rows, *, batch_size: int = 20_000) -> int:
+    """Insert many rows fast, bypassing the ORM: COPY on PostgreSQL, executemany elsewhere. `rows` yields
+    tuples in the order of `fields` (model field names; an explicit `id` is allowed). Sequences are reset
+    afterwards. For generated demo data only: no validation, no signals."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    table = model._meta.db_table
+    columns = [model._meta.get_field(name).column for name in fields]
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    total = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Index pages stay in memory while the rows go in (random keys such as ID numbers otherwise thrash).
+            cursor.execute("PRAGMA cache_size = -400000")
+        batch: list[tuple] = []
+
+        def flush():
+            nonlocal total
+            if not batch:
+                return
+            if connection.vendor == "postgresql":
+                _copy(cursor, table, quoted, batch)
+            else:
+                placeholders = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})",
+                    batch,
+                )
+            total += len(batch)
+            batch.clear()
+
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_size:
+                flush()
+        flush()
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(sql)
+        # Fresh statistics, or the planner keeps treating a table of a million rows as empty.
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    return total
+
+
+def _copy(cursor, table: str, quoted_columns: str, batch: list[tuple]) -> None:
+    import csv
+    import io
+    from datetime import date, datetime
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in batch:
+        writer.writerow(
+            [
+                "\\N"
+                if v is None
+                else (
+                    "t"
+                    if v is True
+                    else "f"
+                    if v is False
+                    else v.isoformat()
+                    if isinstance(v, date | datetime)
+                    else v
+                )
+                for v in row
+            ]
+        )
+    buffer.seek(0)
+    raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+    raw.copy_expert(f"COPY {table} ({quoted_columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)

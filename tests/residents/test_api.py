@@ -1,0 +1,227 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from community_admin.accounts import services as account_services
+from community_admin.core import idnumbers
+from residents.models import Person
+from tests.factories import HouseholdFactory, PersonFactory
+
+
+def names(response) -> set[str]:
+    assert response.status_code == 200, response.content
+    return {p["name"] for p in response.json()["results"]}
+
+
+@pytest.fixture
+def village(world):
+    h1 = HouseholdFactory(committee=world.committee_a1, building="3号楼", unit="2", room="501")
+    h2 = HouseholdFactory(committee=world.committee_a1, building="5号楼", unit="", room="101")
+    today = timezone.localdate()
+    return {
+        "old": PersonFactory(
+            household=h1,
+            name="张老汉",
+            id_number=idnumbers.make("370202", date(today.year - 85, 1, 1), 11),
+            party_member=True,
+        ),
+        "kid": PersonFactory(
+            household=h1,
+            name="张小",
+            id_number=idnumbers.make("370202", date(today.year - 8, 1, 1), 12),
+            relationship="child",
+        ),
+        "vet": PersonFactory(
+            household=h2,
+            name="李兵",
+            id_number=idnumbers.make("370202", date(today.year - 45, 6, 1), 13),
+            veteran=True,
+        ),
+        "gone": PersonFactory(household=h2, name="王走", status="moved_out"),
+        "float": PersonFactory(household=h2, name="刘流", status="floating"),
+        "other": PersonFactory(household__committee=world.committee_b1, name="张外"),
+    }
+
+
+def test_search_by_name_address_tag_status_age_and_household(world, login, village):
+    client = login(world.street_user)
+    url = reverse("person-list")
+    assert names(client.get(url, {"name": "张"})) == {"张老汉", "张小"}
+    assert names(client.get(url, {"address": "3号楼 501"})) == {"张老汉", "张小"}
+    assert names(client.get(url, {"tag": "veteran"})) == {"李兵"}
+    assert names(client.get(url, {"status": "moved_out"})) == {"王走"}
+    assert "王走" not in names(client.get(url))  # the list is current residents by default
+    assert names(client.get(url, {"age_min": 80})) == {"张老汉"}
+    assert names(client.get(url, {"age_max": 10})) == {"张小"}
+    assert names(client.get(url, {"household": village["vet"].household_id})) == {"李兵", "刘流"}
+    exact = idnumbers.normalise(village["vet"].id_number.lower())
+    assert names(client.get(url, {"id_number": f" {exact} "})) == {"李兵"}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"id_number": "12345"}, "id_number"),
+        ({"age_min": 50, "age_max": 10}, "age_max"),
+        ({"tag": "x"}, "tag"),
+    ],
+)
+def test_bad_filters_are_400_naming_the_field(world, login, village, params, field):
+    response = login(world.bureau).get(reverse("person-list"), params)
+    assert response.status_code == 400 and field in response.json()
+
+
+def test_sorting(world, login, village):
+    results = (
+        login(world.committee_user).get(reverse("person-list"), {"ordering": "birth_date"}).json()["results"]
+    )
+    assert results[0]["name"] == "张老汉"
+
+
+def test_query_count_does_not_depend_on_the_page_size(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    PersonFactory.create_batch(60, household__committee=world.committee_a1)
+    client = login(world.committee_user)
+    client.get(reverse("person-list"))
+    counts = []
+    for size in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("person-list"), {"page_size": size})
+        assert len(response.json()["results"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 8, counts
+
+
+def test_create_a_household_and_a_person(world, login):
+    client = login(world.committee_user)
+    household = client.post(
+        reverse("household-list"),
+        {"number": "X1", "building": "8号楼", "room": "302", "housing_type": "owned"},
+    )
+    assert household.status_code == 201 and household.json()["committee"] == "A1"
+    number = idnumbers.make("370202", date(1990, 2, 3), 77)
+    person = client.post(
+        reverse("person-list"),
+        {"household": household.json()["id"], "name": "周", "id_number": number, "relationship": "head"},
+        content_type="application/json",
+    )
+    assert person.status_code == 201
+    assert person.json()["id_number"] == idnumbers.mask(number)
+    duplicate = client.post(
+        reverse("person-list"),
+        {"household": household.json()["id"], "name": "周", "id_number": number, "relationship": "head"},
+        content_type="application/json",
+    )
+    assert duplicate.status_code == 400 and "id_number" in duplicate.json()
+
+
+def test_a_household_outside_the_scope_is_refused_without_detail(world, login):
+    foreign = HouseholdFactory(committee=world.committee_b1)
+    response = login(world.committee_user).post(
+        reverse("person-list"),
+        {
+            "household": foreign.pk,
+            "name": "周",
+            "id_number": idnumbers.make("370202", date(1990, 1, 1), 1),
+            "relationship": "head",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "household" in response.json()
+    assert not Person.objects.exists()
+
+
+def test_a_police_token_registers_floating_people_in_its_streets(world, client):
+    _, key = account_services.api_token_create(
+        actor=world.bureau,
+        department=world.police,
+        name="流动人口",
+        scopes=["residents:read", "residents:floating"],
+        days_valid=30,
+    )
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    household = client.post(
+        reverse("household-list"),
+        {
+            "committee": "A2",
+            "number": "F1",
+            "building": "9号楼",
+            "room": "101",
+            "housing_type": "rented",
+            "kind": "floating",
+        },
+        **auth,
+    )
+    assert household.status_code == 201
+    number = idnumbers.make("410102", date(1995, 5, 5), 31)
+    ok = client.post(
+        reverse("person-list"),
+        {
+            "household": household.json()["id"],
+            "name": "外来",
+            "id_number": number,
+            "relationship": "head",
+            "status": "floating",
+        },
+        content_type="application/json",
+        **auth,
+    )
+    assert ok.status_code == 201
+    resident = client.post(
+        reverse("person-list"),
+        {
+            "household": household.json()["id"],
+            "name": "户籍",
+            "id_number": idnumbers.make("410102", date(1995, 5, 6), 33),
+            "relationship": "other",
+        },
+        content_type="application/json",
+        **auth,
+    )
+    assert resident.status_code == 400 and "status" in resident.json()
+    other_street = client.post(
+        reverse("household-list"),
+        {"committee": "B1", "number": "F2", "building": "9号楼", "room": "1", "housing_type": "rented"},
+        **auth,
+    )
+    assert other_street.status_code == 400 and "committee" in other_street.json()
+
+
+def test_a_read_only_token_cannot_register(world, client):
+    _, key = account_services.api_token_create(
+        actor=world.bureau, department=world.police, name="只读", scopes=["residents:read"], days_valid=30
+    )
+    response = client.post(
+        reverse("household-list"),
+        {"committee": "A1", "number": "F1", "building": "9号楼", "room": "1", "housing_type": "rented"},
+        HTTP_AUTHORIZATION=f"Token {key}",
+    )
+    assert response.status_code == 403
+
+
+def test_life_events_through_the_api(world, login, village):
+    client = login(world.committee_user)
+    person = village["old"]
+    target = village["vet"].household
+    moved = client.post(
+        reverse("person-transfer", args=[person.pk]),
+        {"to_household": target.pk, "happened_on": timezone.localdate().isoformat()},
+    )
+    assert moved.status_code == 200 and moved.json()["household"] == target.pk
+    dead = client.post(
+        reverse("person-death", args=[person.pk]), {"happened_on": timezone.localdate().isoformat()}
+    )
+    assert dead.status_code == 200 and dead.json()["status"] == "deceased"
+    again = client.post(
+        reverse("person-move-out", args=[person.pk]), {"happened_on": timezone.localdate().isoformat()}
+    )
+    assert again.status_code == 400
+
+
+def test_nothing_is_deleted_through_the_api(world, login, village):
+    response = login(world.committee_user).delete(reverse("person-detail", args=[village["old"].pk]))
+    assert response.status_code == 405

@@ -1,0 +1,244 @@
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from community_admin.core import idnumbers
+from community_admin.core.models import AuditLog
+from residents import importers, services
+from residents.exporters import ImportTemplate
+from residents.models import Household, Person
+from tests.factories import PersonFactory
+from tests.residents.conftest import xlsx
+
+
+def ids(n: int, start: int = 0) -> list[str]:
+    return [
+        idnumbers.make("370202", date(1970 + (start + i) % 40, 1 + i % 12, 1 + i % 28), (start + i) % 1000)
+        for i in range(n)
+    ]
+
+
+def good_rows():
+    a, b, c = ids(3)
+    return [
+        ["0001", "3号楼2单元501", "张三", a, "户主", "户籍人口", "13800000000", "党员、已婚"],
+        ["0001", "3号楼2单元501", "李四", b, "配偶", "户籍人口", "", ""],
+        ["0002", "5号楼101", "王五", c, "户主", "流动人口", 13900000000, "残疾证:12345678/2"],
+    ]
+
+
+def run_import(world, rows, **kwargs):
+    return services.residents_import(
+        actor=world.committee_user, committee=world.committee_a1, file=xlsx(rows), **kwargs
+    )
+
+
+def test_a_good_file_imports_every_row(world):
+    result = run_import(world, good_rows(), file_name="ok.xlsx")
+    assert result.errors == [] and result.created_persons == 3 and result.created_households == 2
+    first = Household.objects.get(committee=world.committee_a1, number="0001")
+    assert (first.building, first.unit, first.room, first.kind) == ("3号楼", "2", "501", "registered")
+    assert Household.objects.get(number="0002").kind == "floating"
+    zhang = Person.objects.get(name="张三")
+    assert zhang.party_member and zhang.marital_status == "married" and zhang.household == first
+    wang = Person.objects.get(name="王五")
+    assert (wang.phone, wang.disability_level, wang.status) == ("13900000000", 2, "floating")
+    assert AuditLog.objects.get(action="residents.import").details["persons"] == 3
+    assert zhang.events.count() == 1
+
+
+def test_dry_run_writes_nothing(world):
+    result = run_import(world, good_rows(), dry_run=True)
+    assert result.errors == [] and len(result.rows) == 3
+    assert not Person.objects.exists() and not Household.objects.exists()
+
+
+def test_a_bad_file_is_refused_whole_with_every_error_located(world):
+    a, b, c, d = ids(4, start=10)
+    rows = [
+        ["0001", "3号楼2单元501", "张三", a, "户主", "户籍人口", "", ""],  # fine
+        [
+            "0001",
+            "3号楼2单元501",
+            "李四",
+            110105194912310000,
+            "配偶",
+            "户籍人口",
+            "",
+            "",
+        ],  # number, precision lost
+        ["0002", "5号楼101", "", b, "户主", "户籍人口", "", ""],  # empty name
+        ["0003", "5号楼102", "王五", a, "户主", "户籍人口", "", ""],  # duplicate of row 2
+        [
+            "0004",
+            "某处",
+            "赵六",
+            c,
+            "老板",
+            "外星人",
+            "phone!",
+            "土豪",
+        ],  # bad address, unknown values, bad phone, tag
+        [
+            "0005",
+            "6号楼201",
+            "钱七",
+            d[:-1] + ("0" if d[-1] != "0" else "1"),
+            "户主",
+            "户籍人口",
+            "",
+            "",
+        ],  # check
+    ]
+    result = run_import(world, rows)
+    located = {(e.row, e.column) for e in result.errors}
+    assert {
+        (3, "公民身份号码"),
+        (4, "姓名"),
+        (5, "公民身份号码"),
+        (6, "门牌地址"),
+        (6, "与户主关系"),
+        (6, "居住类型"),
+        (6, "联系电话"),
+        (6, "标签"),
+        (7, "公民身份号码"),
+    } <= located
+    messages = {(e.row, e.column): e.message for e in result.errors}
+    assert messages[(3, "公民身份号码")] == importers.ERR_ID_AS_NUMBER
+    assert messages[(5, "公民身份号码")] == importers.ERR_DUPLICATE_IN_FILE.format(row=2)
+    assert not Person.objects.exists() and not Household.objects.exists()
+    assert not AuditLog.objects.filter(action="residents.import").exists()
+
+
+def test_full_width_characters_stray_spaces_and_legacy_numbers_are_cleaned(world):
+    legacy = "370202800304123"
+    fullwidth = "".join(chr(ord(ch) + 0xFEE0) if ch.isdigit() else ch for ch in ids(1, start=50)[0])
+    rows = [
+        [" 0001 ", " 3号楼2单元501 ", " 张三 ", f" {fullwidth} ", "户主", "户籍人口", "", ""],
+        ["0001", "3号楼2单元501", "李四", legacy, "配偶", "户籍人口", "", ""],
+        ["0002", "7号楼101", "孙八", "370202800305124", "户主", "户籍人口", "", ""],
+    ]
+    result = run_import(world, rows)
+    assert result.errors == []
+    assert Person.objects.get(name="李四").id_number == idnumbers.from_legacy(legacy)
+    assert Person.objects.get(name="张三").id_number == ids(1, start=50)[0]
+
+
+def test_a_15_digit_number_stored_as_a_number_converts(world):
+    rows = [["0001", "3号楼101", "张三", 370202800304123, "户主", "户籍人口", "", ""]]
+    assert run_import(world, rows).errors == []
+
+
+def test_clashes_with_the_registry_are_reported_without_leaking(world):
+    a, b = ids(2, start=70)
+    PersonFactory(household__committee=world.committee_b1, id_number=a, name="外社区")
+    PersonFactory(household__committee=world.committee_a1, id_number=b, name="本社区")
+    rows = [
+        ["0001", "3号楼101", "张三", a, "户主", "户籍人口", "", ""],
+        ["0002", "3号楼102", "李四", b, "户主", "户籍人口", "", ""],
+    ]
+    errors = {e.row: e.message for e in run_import(world, rows).errors}
+    assert "外社区" not in errors[2] and world.committee_b1.name not in errors[2]
+    assert "本社区" in errors[3]
+
+
+def test_an_existing_household_number_with_another_address_is_refused(world, household_a1):
+    rows = [["A1-001", "9号楼909", "张三", ids(1, start=90)[0], "户主", "户籍人口", "", ""]]
+    errors = run_import(world, rows).errors
+    assert [(e.row, e.column) for e in errors] == [(2, "门牌地址")]
+    rows[0][1] = "3号楼2单元501"
+    assert run_import(world, rows).errors == []
+    assert Household.objects.filter(number="A1-001").count() == 1
+
+
+def test_missing_headers_and_non_excel_files(world):
+    result = services.residents_import(
+        actor=world.committee_user, committee=world.committee_a1, file=xlsx([["x"]], headers=["姓名"])
+    )
+    assert result.errors[0].column == "表头" and "户编号" in result.errors[0].message
+    import io
+
+    result = services.residents_import(
+        actor=world.committee_user, committee=world.committee_a1, file=io.BytesIO(b"not a workbook")
+    )
+    assert result.errors[0].message == importers.ERR_FILE
+
+
+def test_the_downloadable_template_round_trips(world):
+    from openpyxl import load_workbook
+
+    template = load_workbook(ImportTemplate().write())
+    sheet = template.worksheets[0]
+    assert [c.value for c in sheet[1]] == importers.TEMPLATE_HEADERS
+    for row in good_rows():
+        sheet.append(row)
+    import io
+
+    buffer = io.BytesIO()
+    template.save(buffer)
+    buffer.seek(0)
+    result = services.residents_import(actor=world.committee_user, committee=world.committee_a1, file=buffer)
+    assert result.errors == [] and result.created_persons == 3
+
+
+def test_the_command_imports_and_fails_loudly(world, tmp_path):
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(xlsx(good_rows()).getvalue())
+    call_command("import_residents", str(good), committee="A1", dry_run=True)
+    assert not Person.objects.exists()
+    call_command("import_residents", str(good), committee="A1")
+    assert Person.objects.count() == 3
+    with pytest.raises(CommandError, match="未导入"):
+        call_command("import_residents", str(good), committee="A1")  # every row now clashes
+    assert Person.objects.count() == 3
+    with pytest.raises(CommandError, match="社区代码不存在"):
+        call_command("import_residents", str(good), committee="NOPE")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_exits_non_zero_with_a_row_report(world, tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(xlsx([["0001", "3号楼101", "", "123", "户主", "户籍人口", "", ""]]).getvalue())
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:memorydb"):
+        pytest.skip("a subprocess cannot see the in-memory SQLite test database")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_residents", str(bad), "--committee", "A1"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "第 2 行【姓名】" in result.stderr
+
+
+def test_ten_thousand_rows_import_in_one_go(world, django_assert_max_num_queries):
+    rows = []
+    numbers = ids(10_000, start=200)
+    for i, number in enumerate(numbers):
+        rows.append(
+            [
+                f"{i // 3:05d}",
+                f"{i // 300 + 1}号楼{i // 3 % 100 + 1}",
+                f"居民{i}",
+                number,
+                "户主" if i % 3 == 0 else "子女",
+                "户籍人口",
+                "",
+                "",
+            ]
+        )
+    file = xlsx(rows)
+    with django_assert_max_num_queries(500):  # batches only (SQLite caps a statement at 999 parameters)
+        result = services.residents_import(
+            actor=world.committee_user, committee=world.committee_a1, file=file
+        )
+    assert result.errors == [] and result.created_persons == 10_000
+    assert Household.objects.filter(committee=world.committee_a1).count() == 3334

@@ -1,0 +1,150 @@
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+
+from community_admin.core import idnumbers
+from community_admin.org import selectors as org_selectors
+from residents.models import Household, Person
+from tests.factories import HouseholdFactory, PersonFactory
+from tests.residents.conftest import xlsx
+from tests.residents.test_import import good_rows
+
+
+def test_a_clerk_registers_a_household_and_a_person_in_the_browser(world, login):
+    client = login(world.committee_user)
+    response = client.post(
+        reverse("residents:household-create"),
+        {
+            "committee": world.committee_a1.pk,
+            "number": "N1",
+            "building": "2号楼",
+            "unit": "1",
+            "room": "201",
+            "housing_type": "owned",
+            "kind": "registered",
+        },
+    )
+    household = Household.objects.get(number="N1")
+    assert response.status_code == 302 and household.committee == world.committee_a1
+    number = idnumbers.make("370202", date(1975, 7, 7), 55)
+    response = client.post(
+        reverse("residents:person-register", args=[household.pk]),
+        {
+            "name": "陈",
+            "id_number": number,
+            "relationship": "head",
+            "status": "registered",
+            "marital_status": "married",
+        },
+    )
+    assert response.status_code == 302
+    person = Person.objects.get(name="陈")
+    page = client.get(reverse("residents:person-detail", args=[person.pk])).content.decode()
+    assert idnumbers.mask(number) in page and "登记" in page
+
+
+def test_form_errors_name_the_field_and_write_nothing(world, login, household_a1):
+    response = login(world.committee_user).post(
+        reverse("residents:person-register", args=[household_a1.pk]),
+        {"name": "陈", "id_number": "110105194912310021", "relationship": "head", "status": "registered"},
+    )
+    assert response.status_code == 400
+    assert f"公民身份号码：{idnumbers.ERR_CHECK}" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_household_for_another_committee_is_not_offered(world, login):
+    response = login(world.committee_user).post(
+        reverse("residents:household-create"),
+        {
+            "committee": world.committee_b1.pk,
+            "number": "N1",
+            "building": "2号楼",
+            "room": "201",
+            "housing_type": "owned",
+            "kind": "registered",
+        },
+    )
+    assert response.status_code == 400 and not Household.objects.exists()
+
+
+def test_edit_move_out_and_transfer_from_the_person_page(world, login, household_a1):
+    person = PersonFactory(household=household_a1)
+    client = login(world.committee_user)
+    edit = client.post(
+        reverse("residents:person-edit", args=[person.pk]),
+        {
+            "name": "新名",
+            "id_number": "",
+            "relationship": "head",
+            "status": "registered",
+            "phone": "88889999",
+        },
+    )
+    assert edit.status_code == 302
+    person.refresh_from_db()
+    assert (person.name, person.phone) == ("新名", "88889999")
+    other = HouseholdFactory(committee=world.committee_a1, number="A1-002")
+    today = timezone.localdate().isoformat()
+    moved = client.post(
+        reverse("residents:person-transfer", args=[person.pk]),
+        {"transfer-household_number": "A1-002", "transfer-happened_on": today},
+    )
+    assert moved.status_code == 302
+    person.refresh_from_db()
+    assert person.household == other
+    bad = client.post(
+        reverse("residents:person-transfer", args=[person.pk]),
+        {"transfer-committee_code": "B1", "transfer-household_number": "X", "transfer-happened_on": today},
+    )
+    assert bad.status_code == 400 and "新户编号" in bad.content.decode()
+    out = client.post(reverse("residents:person-move-out", args=[person.pk]), {"move_out-happened_on": today})
+    assert out.status_code == 302
+    person.refresh_from_db()
+    assert person.status == "moved_out"
+
+
+def test_import_page_reports_and_imports(world, login):
+    client = login(world.committee_user)
+    bad_rows = [*good_rows(), ["0003", "8号楼1", "", "123", "户主", "户籍人口", "", ""]]
+    response = client.post(
+        reverse("residents:import"), {"committee": world.committee_a1.pk, "file": xlsx(bad_rows)}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "import-failed" in body and "<td>5</td><td>姓名</td>" in body
+    assert not Person.objects.exists()
+    ok = client.post(
+        reverse("residents:import"), {"committee": world.committee_a1.pk, "file": xlsx(good_rows())}
+    )
+    assert ok.status_code == 200 and "import-done" in ok.content.decode()
+    assert Person.objects.count() == 3
+
+
+def test_import_refuses_a_file_that_is_not_xlsx(world, login):
+    import io
+
+    fake = io.BytesIO(b"<html><script>alert(1)</script></html>")
+    fake.name = "x.xlsx"
+    response = login(world.committee_user).post(
+        reverse("residents:import"), {"committee": world.committee_a1.pk, "file": fake}
+    )
+    assert response.status_code == 400 and "xlsx" in response.content.decode()
+
+
+def test_template_download(world, login):
+    response = login(world.committee_user).get(reverse("residents:import-template"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_committee_figures_come_from_the_registry_once_it_holds_the_committee(world):
+    norms = org_selectors.office_area_norms()
+    assert org_selectors.committee_figures(world.committee_a1, office_norms=norms).source == "recorded"
+    household = HouseholdFactory(committee=world.committee_a1)
+    PersonFactory(household=household)
+    PersonFactory(household=household, status="floating")
+    PersonFactory(household=household, status="moved_out")
+    figures = org_selectors.committee_figures(world.committee_a1, office_norms=norms)
+    assert (figures.source, figures.households, figures.population, figures.floating) == ("registry", 1, 1, 1)
+    assert figures.members_required == 3 and figures.social_workers_required == 1
