@@ -21,7 +21,9 @@ PAGE_SIZE = 50
 def main() -> None:
     persons = Person.objects.count()
     if persons < 100_000:
-        raise SystemExit(f"only {persons} persons in {connection.settings_dict['NAME']}: seed --scale full first")
+        raise SystemExit(
+            f"only {persons} persons in {connection.settings_dict['NAME']}: seed --scale full first"
+        )
     client = Client()
     client.force_login(User.objects.get(username="bureau"))
     street = User.objects.get(username="street-01")
@@ -30,12 +32,34 @@ def main() -> None:
 
     cases = [
         ("list, page 1 (bureau, whole district)", client, {"page_size": PAGE_SIZE}, _raw_list(None, None, 0)),
-        ("list, page 200 (bureau)", client, {"page_size": PAGE_SIZE, "page": 200}, _raw_list(None, None, 199 * PAGE_SIZE)),
-        ("list, page 1 (one street)", street_client, {"page_size": PAGE_SIZE}, _raw_list(street.street_id, None, 0)),
-        ("search name '张' (bureau)", client, {"page_size": PAGE_SIZE, "name": "张"}, _raw_list(None, "张", 0)),
-        ("search name '王建' (one street)", street_client, {"page_size": PAGE_SIZE, "name": "王建"}, _raw_list(street.street_id, "王建", 0)),
+        (
+            "list, page 200 (bureau)",
+            client,
+            {"page_size": PAGE_SIZE, "page": 200},
+            _raw_list(None, None, 199 * PAGE_SIZE),
+        ),
+        (
+            "list, page 1 (one street)",
+            street_client,
+            {"page_size": PAGE_SIZE},
+            _raw_list(street.street_id, None, 0),
+        ),
+        (
+            "search name '张' (bureau)",
+            client,
+            {"page_size": PAGE_SIZE, "name": "张"},
+            _raw_list(None, "张", 0),
+        ),
+        (
+            "search name '王建' (one street)",
+            street_client,
+            {"page_size": PAGE_SIZE, "name": "王建"},
+            _raw_list(street.street_id, "王建", 0),
+        ),
     ]
-    print(f"registry: {persons:,} persons on {connection.vendor} ({connection.settings_dict['NAME']}), p50 of {REPEAT}")
+    print(
+        f"registry: {persons:,} persons on {connection.vendor} ({connection.settings_dict['NAME']}), p50 of {REPEAT}"
+    )
     print(f"{'case':<40} {'API':>11} {'raw SQL':>11} {'ratio':>7}")
     worst = 0.0
     for label, who, params, raw in cases:

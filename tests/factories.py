@@ -99,11 +99,6 @@ class PersonFactory(factory.django.DjangoModelFactory):
 def ensure_certificate_whitelist() -> None:
     """The whitelist comes with a data migration; a transactional test's flush empties it for the tests that run
     after it in the same process, so tests that need it load it again."""
-    from importlib import import_module
+    from certificates.seed import ensure_whitelist
 
-    from django.apps import apps
-
-    from certificates.models import CertificateType
-
-    if not CertificateType.objects.exists():
-        import_module("certificates.migrations.0002_whitelist").load(apps, None)
+    ensure_whitelist()

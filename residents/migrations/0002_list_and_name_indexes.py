@@ -4,24 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_office_area_norms'),
-        ('residents', '0001_initial'),
+        ("org", "0002_office_area_norms"),
+        ("residents", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='person',
-            name='name',
-            field=models.CharField(max_length=50, verbose_name='姓名'),
+            model_name="person",
+            name="name",
+            field=models.CharField(max_length=50, verbose_name="姓名"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['committee', 'household', 'id'], name='person_list_order'),
+            model_name="person",
+            index=models.Index(fields=["committee", "household", "id"], name="person_list_order"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['name'], name='person_name_prefix', opclasses=['varchar_pattern_ops']),
+            model_name="person",
+            index=models.Index(fields=["name"], name="person_name_prefix", opclasses=["varchar_pattern_ops"]),
         ),
     ]
