@@ -101,14 +101,15 @@ class IssueView(PermissionRequiredMixin, View):
             persons = persons.filter(found)
         chosen = None
         form = self._form(request)
-        form.fields["person"].queryset = persons
         if "person" in request.GET and "certificate_type" in request.GET:
-            check = self._form(request, request.GET)
-            if check.is_valid():
-                chosen = check.cleaned_data
-                form = check
-            else:
-                form = check
+            form = self._form(request, request.GET)
+            if form.is_valid():
+                chosen = form.cleaned_data
+        # A committee has thousands of residents: the list shows the first matches, the search narrows it.
+        shown = persons[:PERSON_CHOICES_SHOWN]
+        if chosen:
+            shown = persons.filter(pk=chosen["person"].pk) | persons.filter(pk__in=[p.pk for p in shown])
+        form.fields["person"].queryset = shown
         return render(
             request,
             "certificates/issue.html",
