@@ -5,7 +5,9 @@ from rest_framework import routers
 from certificates.api.urls import router as certificates_router
 from community_admin.dashboards.api.urls import router as dashboards_router
 from community_admin.jobs.api.urls import router as jobs_router
+from community_admin.tasks.api.urls import router as tasks_router
 from residents.api.urls import router as residents_router
+from staff.api.urls import router as staff_router
 
 
 class APIRootView(routers.APIRootView):
@@ -18,7 +20,14 @@ class Router(routers.DefaultRouter):
 
 
 router = Router(use_regex_path=False)
-for app_router in (dashboards_router, residents_router, jobs_router, certificates_router):
+for app_router in (
+    dashboards_router,
+    residents_router,
+    jobs_router,
+    staff_router,
+    tasks_router,
+    certificates_router,
+):
     router.registry.extend(app_router.registry)
 
 urlpatterns = router.urls

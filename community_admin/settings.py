@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "community_admin.jobs",
     "residents",
     "certificates",
+    "staff",
+    "community_admin.tasks",
     "community_admin.dashboards",
 ]
 
@@ -206,6 +208,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Per-token rate limit of the department task API (DRF throttling over the cache: local memory in one
+# process; in production set REDIS_URL so every application server counts against the same limit).
+TASKS_API_RATE = env.str("TASKS_API_RATE", default="120/minute")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "社区事务管理系统 API",
     "DESCRIPTION": "District community-affairs administration: streets, committees and the capabilities built on them.",

@@ -8,6 +8,7 @@ from community_admin.dashboards.views import HomeView
 
 api_v1 = [
     path("", include("community_admin.api_router")),
+    path("", include("community_admin.dashboards.api.urls")),
     # The schema describes endpoints, not data: public, so departments' developers can read it.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path(
@@ -24,6 +25,8 @@ urlpatterns = [
     # Public: the certificates' QR codes point here (no login).
     path("verify/", VerifyView.as_view(), name="verify"),
     path("jobs/", include("community_admin.jobs.urls")),
+    path("staff/", include("staff.urls")),
+    path("tasks/", include("community_admin.tasks.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

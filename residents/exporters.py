@@ -2,12 +2,16 @@
 
 import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from community_admin.core.progress import ProgressFactory
 from residents.models import Person
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 TEMPLATE_HEADERS = [
     "户编号",
@@ -42,17 +46,22 @@ TEMPLATE_HELP = [
 
 
 class XlsxExporter:
-    """A workbook written to a temporary file and returned rewound; the caller streams and closes it.
-    Exports use write-only mode (rows go straight to disk, memory stays flat)."""
+    """A workbook written to `target` (a path), or to a rewound temporary file that is returned for the caller
+    to stream and close. Exports use write-only mode: rows go straight to disk and memory stays flat."""
 
     title = ""
     headers: list[str] = []
     write_only = True
+    filename = "export.xlsx"
+    content_type = XLSX
 
     def rows(self) -> Iterable[list]:
         return []
 
-    def fill(self, workbook: Workbook) -> None:
+    def count(self) -> int:
+        return 0
+
+    def fill(self, workbook: Workbook, progress: ProgressFactory | None = None) -> None:
         sheet = workbook.create_sheet(self.title[:31])
         bold = Font(bold=True)
         header_cells = []
@@ -61,12 +70,20 @@ class XlsxExporter:
             cell.font = bold
             header_cells.append(cell)
         sheet.append(header_cells)
+        bar = progress(self.title, self.count()) if progress else None
         for row in self.rows():
             sheet.append(row)
+            if bar:
+                bar.advance()
+        if bar:
+            bar.finish()
 
-    def write(self):
+    def write(self, target: Path | None = None, *, progress: ProgressFactory | None = None):
         workbook = Workbook(write_only=self.write_only)
-        self.fill(workbook)
+        self.fill(workbook, progress)
+        if target is not None:
+            workbook.save(target)
+            return target
         out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 -- handed to the caller
         workbook.save(out)
         out.seek(0)
@@ -81,7 +98,7 @@ class ImportTemplate(XlsxExporter):
     headers = TEMPLATE_HEADERS
     write_only = False
 
-    def fill(self, workbook: Workbook) -> None:
+    def fill(self, workbook: Workbook, progress: ProgressFactory | None = None) -> None:
         sheet = workbook.active
         sheet.title = self.title
         sheet.append(self.headers)
@@ -97,6 +114,7 @@ class ImportTemplate(XlsxExporter):
 
 class PersonExporter(XlsxExporter):
     title = "人员名单"
+    filename = "人员名单.xlsx"
 
     def __init__(self, persons, *, sensitive: bool, chunk_size: int = 2000):
         self.persons = persons
@@ -118,6 +136,9 @@ class PersonExporter(XlsxExporter):
             "退役军人",
             "登记失业",
         ] + (["残疾证号", "残疾等级", "低保"] if sensitive else [])
+
+    def count(self) -> int:
+        return self.persons.count()
 
     def rows(self):
         yes = {True: "是", False: ""}

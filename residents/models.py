@@ -123,7 +123,8 @@ class Person(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["committee", "status"]),
+            # Covers the per-committee counts (households, residents, floating) of org.selectors.registry_counts.
+            models.Index(fields=["committee", "status", "household"], name="person_committee_counts"),
             models.Index(fields=["committee", "name"]),
             # The lists' order (a household's members together) served by an index, so a page needs no sort.
             models.Index(fields=["committee", "household", "id"], name="person_list_order"),

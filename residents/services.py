@@ -470,11 +470,15 @@ def residents_import(*, actor, committee: Committee, file, file_name: str = "", 
     return result
 
 
-def persons_export(*, actor, persons, sensitive: bool, count: int):
-    """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited."""
+def persons_export(*, actor, persons, sensitive: bool, target=None, progress=None):
+    """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited.
+    With `target` the file is written there and the exporter returned; without, a temporary file is returned."""
+    persons = persons.select_related("household", "committee")
+    exporter = exporters.PersonExporter(persons, sensitive=sensitive)
     audit.record(
-        actor=actor, action="persons.export", details={"rows": count, "sensitive_columns": sensitive}
+        actor=actor,
+        action="persons.export",
+        details={"rows": exporter.count(), "sensitive_columns": sensitive},
     )
-    return exporters.PersonExporter(
-        persons.select_related("household", "committee"), sensitive=sensitive
-    ).write()
+    written = exporter.write(target, progress=progress)
+    return exporter if target is not None else written

@@ -24,7 +24,7 @@ from residents.models import Household, Person
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 50_000
-ERR_EXPORT_TOO_BIG = "一次最多导出 {limit} 人，当前条件下有 {count} 人，请缩小筛选范围。"
+ERR_EXPORT_TOO_BIG = "当前条件下有 {count} 人，超过直接下载的上限 {limit} 人：请用“后台导出”。"
 
 
 def _form_errors_from(form, exc: ValidationError) -> None:
@@ -70,6 +70,8 @@ class PersonListView(PermissionRequiredMixin, View):
                 "can_register": has_permission(request.user, "residents.register"),
                 "can_import": has_permission(request.user, "residents.import"),
                 "can_export": has_permission(request.user, "residents.export") and not searched_by_id,
+                "export_in_background": page.paginator.count > EXPORT_MAX_ROWS,
+                "export_query": query.urlencode(),
                 "sensitive": selectors.can_see_sensitive(request.user),
             },
         )
@@ -97,7 +99,7 @@ class PersonExportView(PermissionRequiredMixin, View):
             messages.error(request, ERR_EXPORT_TOO_BIG.format(limit=EXPORT_MAX_ROWS, count=count))
             return redirect(f"{reverse('residents:person-list')}?{request.GET.urlencode()}")
         sensitive = selectors.can_see_sensitive(request.user)
-        file = services.persons_export(actor=request.user, persons=persons, sensitive=sensitive, count=count)
+        file = services.persons_export(actor=request.user, persons=persons, sensitive=sensitive)
         name = f"人员名单-{timezone.localdate():%Y%m%d}.xlsx"
         return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)
 

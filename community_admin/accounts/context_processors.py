@@ -3,6 +3,7 @@ from community_admin.accounts.permissions import has_permission
 # (label, url name, permission). Later capabilities add their entries here.
 NAVIGATION = [
     ("首页", "home", "org.view"),
+    ("全区概况", "dashboards:district", "dashboards.district"),
     ("人口信息", "residents:person-list", "residents.view"),
     ("证明", "certificates:list", "certificates.view"),
     ("用印登记", "certificates:seal-log", "certificates.seal_log"),
@@ -10,6 +11,15 @@ NAVIGATION = [
     ("证明事项清单", "certificates:type-list", "certificates.whitelist_view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),
+    ("社区工作者", "staff:worker-list", "staff.view"),
+    ("人员配备", "staff:staffing", "staff.view"),
+    ("借调", "staff:secondment-list", "staff.view"),
+    ("工资", "staff:payroll-list", "staff.pay.view"),
+    ("测评", "staff:evaluation", "staff.view"),
+    ("离职与退休", "staff:turnover", "staff.view"),
+    ("事项准入清单", "tasks:item-list", "tasks.catalogue.view"),
+    ("任务收件箱", "tasks:inbox", "tasks.inbox"),
+    ("任务工作量", "tasks:workload", "tasks.workload"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
     ("审计日志", "accounts:audit-list", "audit.view"),
 ]

@@ -18,6 +18,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tokens.manage": frozenset({Role.BUREAU}),
     "norms.manage": frozenset({Role.BUREAU}),
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
+    "dashboards.district": frozenset({Role.BUREAU}),
+    "dashboards.street": frozenset({Role.BUREAU, Role.STREET}),
     "residents.view": ALL_ROLES,
     "residents.register": frozenset({Role.STREET, Role.COMMITTEE, Role.DEPARTMENT}),
     "residents.edit": frozenset({Role.STREET, Role.COMMITTEE}),
@@ -40,6 +42,26 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "certificates.whitelist_view": ALL_ROLES,
     "certificates.whitelist_manage": frozenset({Role.BUREAU}),
     "certificates.verify": ALL_ROLES,
+    # staff: committees see their own workers; streets manage their committees'; the bureau all.
+    "staff.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.manage": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.reveal_id": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.secondment.manage": frozenset({Role.BUREAU, Role.STREET}),
+    # records the district government's approval and the two filings
+    "staff.secondment.approve": frozenset({Role.BUREAU}),
+    "staff.pay.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "staff.pay.compute": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluate": frozenset({Role.BUREAU, Role.STREET}),
+    "staff.evaluation.manage": frozenset({Role.BUREAU}),  # opens and closes the district's yearly round
+    "tasks.catalogue.view": ALL_ROLES,
+    "tasks.catalogue.apply": frozenset({Role.BUREAU, Role.DEPARTMENT}),
+    "tasks.catalogue.manage": frozenset({Role.BUREAU}),
+    "tasks.view": ALL_ROLES,
+    "tasks.submit": frozenset({Role.DEPARTMENT}),
+    "tasks.inbox": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "tasks.work": frozenset({Role.COMMITTEE}),
+    "tasks.refuse": frozenset({Role.STREET}),
+    "tasks.workload": frozenset({Role.BUREAU, Role.STREET}),
 }
 
 # permission name -> the token scope a department's API token needs for it
@@ -52,6 +74,9 @@ TOKEN_SCOPES: dict[str, str] = {
     "jobs.start": ApiToken.Scope.JOBS,
     "certificates.verify": ApiToken.Scope.CERTIFICATES_VERIFY,
     "certificates.whitelist_view": ApiToken.Scope.CERTIFICATES_VERIFY,
+    "tasks.catalogue.view": ApiToken.Scope.TASKS_SUBMIT,
+    "tasks.view": ApiToken.Scope.TASKS_SUBMIT,
+    "tasks.submit": ApiToken.Scope.TASKS_SUBMIT,
 }
 
 

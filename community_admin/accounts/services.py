@@ -75,3 +75,25 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     token.save(update_fields=["revoked_at", "updated_at"])
     audit.record(actor=actor, action="token.revoke", obj=token)
     return token
+
+
+@transaction.atomic
+def api_token_rotate(*, actor: User, token: ApiToken) -> tuple[ApiToken, str]:
+    """Replace a token with a new key of the same department, purpose and scopes, valid as long as the
+    old one was issued for; the old key stops working at once. The new key is shown once."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is not None:
+        raise ValidationError(_(ERR_TOKEN_ALREADY_REVOKED))
+    # expires_at is computed a moment before created_at is stamped: round to whole days.
+    issued_days = round((token.expires_at - token.created_at).total_seconds() / 86400)
+    days_valid = min(max(issued_days, 1), TOKEN_MAX_DAYS)
+    new_token, key = api_token_create(
+        actor=actor,
+        department=token.user.department,
+        name=token.name,
+        scopes=list(token.scopes),
+        days_valid=days_valid,
+    )
+    api_token_revoke(actor=actor, token=token)
+    audit.record(actor=actor, action="token.rotate", obj=new_token, details={"replaces": token.prefix})
+    return new_token, key

@@ -10,4 +10,5 @@ urlpatterns = [
     path("audit/", views.AuditLogListView.as_view(), name="audit-list"),
     path("tokens/", views.TokenListView.as_view(), name="token-list"),
     path("tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
+    path("tokens/<int:pk>/rotate/", views.TokenRotateView.as_view(), name="token-rotate"),
 ]

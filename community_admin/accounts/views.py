@@ -78,3 +78,22 @@ class TokenRevokeView(PermissionRequiredMixin, View):
         else:
             messages.success(request, f"令牌“{token.name}”已撤销。")
         return redirect("accounts:token-list")
+
+
+class TokenRotateView(TokenListView):
+    """Issue a new key for a token and revoke the old one; the new key is shown once, like a new token."""
+
+    def get(self, request, pk: int):
+        return redirect("accounts:token-list")
+
+    def post(self, request, pk: int):
+        token = scoping.get_in_scope_or_404(selectors.api_token_list(), request.user, pk=pk)
+        try:
+            new_token, new_key = services.api_token_rotate(actor=request.user, token=token)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("accounts:token-list")
+        messages.success(
+            request, f"令牌“{new_token.name}”已轮换，旧令牌已失效。请立即复制新令牌，离开本页后无法再次查看。"
+        )
+        return self._render(request, ApiTokenCreateForm(), new_key=new_key)

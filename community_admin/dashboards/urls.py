@@ -9,4 +9,6 @@ urlpatterns = [
     path("committees/<int:pk>/", views.CommitteeDetailView.as_view(), name="committee-detail"),
     path("committees/<int:pk>/edit/", views.CommitteeEditView.as_view(), name="committee-edit"),
     path("norms/office-area/", views.OfficeNormsView.as_view(), name="office-norms"),
+    path("dashboard/", views.DistrictDashboardPage.as_view(), name="district"),
+    path("dashboard/streets/<int:pk>/", views.StreetDashboardPage.as_view(), name="street-dashboard"),
 ]

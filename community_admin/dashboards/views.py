@@ -7,9 +7,10 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
+from community_admin.dashboards import selectors as dashboard_selectors
 from community_admin.dashboards.forms import CommitteeEditForm, OfficeNormChoiceForm
 from community_admin.org import selectors, services
-from community_admin.org.models import Committee, ServiceCentre
+from community_admin.org.models import Committee, ServiceCentre, Street
 
 
 class HomeView(PermissionRequiredMixin, TemplateView):
@@ -141,3 +142,26 @@ class CommitteeEditView(PermissionRequiredMixin, TemplateView):
                 return redirect("dashboards:committee-detail", pk=committee.pk)
         context = self.get_context_data(committee=committee, form=form)
         return self.render_to_response(context, status=400)
+
+
+class DistrictDashboardPage(PermissionRequiredMixin, TemplateView):
+    """The bureau's one page: the district as the report describes it, computed live."""
+
+    required_permission = "dashboards.district"
+    template_name = "dashboards/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        figures = dashboard_selectors.district_figures(Committee.objects.all(), Street.objects.all())
+        return super().get_context_data(figures=figures, title="全区概况", **kwargs)
+
+
+class StreetDashboardPage(PermissionRequiredMixin, TemplateView):
+    required_permission = "dashboards.street"
+    template_name = "dashboards/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        street = scoping.get_in_scope_or_404(scoping.visible_streets(user), user, pk=self.kwargs["pk"])
+        committees = scoping.visible_committees(user).filter(street=street)
+        figures = dashboard_selectors.district_figures(committees, Street.objects.filter(pk=street.pk))
+        return super().get_context_data(figures=figures, title=f"{street.name}概况", street=street, **kwargs)

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from community_admin.core import idnumbers
@@ -73,13 +73,13 @@ valid_numbers = st.builds(
 )
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_numbers)
 def test_generated_numbers_are_valid(number):
     assert idnumbers.parse(number, today=date(2026, 11, 26)).value == number
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_numbers, st.data())
 def test_every_single_character_substitution_is_rejected(number, data):
     position = data.draw(st.integers(min_value=0, max_value=17))
@@ -90,7 +90,7 @@ def test_every_single_character_substitution_is_rejected(number, data):
         idnumbers.parse(typo, today=date(2026, 11, 26))
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(valid_numbers, st.data())
 def test_every_adjacent_transposition_of_different_digits_is_rejected(number, data):
     candidates = [i for i in range(17) if number[i] != number[i + 1] and number[i + 1] != "X"]

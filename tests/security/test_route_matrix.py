@@ -21,6 +21,7 @@ SENSITIVE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 COMMITTEE = frozenset({Role.COMMITTEE})
 PRINTERS = frozenset({Role.STREET, Role.COMMITTEE})
 OVERSIGHT = frozenset({Role.BUREAU, Role.STREET})
+INBOX = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 MISSING = 987654321
 
 # scope(world, role, tokens) -> (in-scope id, out-of-scope id or None where the role sees everything)
@@ -98,6 +99,48 @@ def certificate_type_scope(world, role, extra) -> tuple[int, int | None]:
     return extra["certificate_type"].pk, None
 
 
+def _staff_scope(kind: str) -> Scope:
+    """Objects of the staff app belonging to committee A1 (in scope) and to one outside each role's scope."""
+
+    def scope(world, role, extra) -> tuple[int, int | None]:
+        from tests.staff.factories import staff_objects
+
+        objects = getattr(staff_objects(world), kind)
+        out = {Role.BUREAU: None, Role.STREET: "b1", Role.COMMITTEE: "a2", Role.DEPARTMENT: "b1"}[role]
+        return objects["a1"].pk, objects[out].pk if out else None
+
+    return scope
+
+
+worker_scope = _staff_scope("workers")
+secondment_scope = _staff_scope("secondments")
+opinion_scope = _staff_scope("opinions")
+payroll_scope = _staff_scope("payrolls")
+accountability_scope = _staff_scope("records")
+STAFF = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
+STAFF_MANAGE = frozenset({Role.BUREAU, Role.STREET})
+
+
+def service_item_scope(world, role, extra) -> tuple[int, int | None]:
+    return extra["item"].pk, None  # the admission list is the same for everyone
+
+
+def task_scope(world, role, extra) -> tuple[int, int | None]:
+    out = {
+        Role.BUREAU: None,
+        Role.STREET: extra["task_b1"].pk,
+        Role.COMMITTEE: extra["task_a2"].pk,
+        Role.DEPARTMENT: extra["task_b1"].pk,  # another department's task
+    }[role]
+    return extra["task_a1"].pk, out
+
+
+def assignment_scope(world, role, extra) -> tuple[int, int | None]:
+    in_scope, out = task_scope(world, role, extra)
+    by_task = {extra[k].pk: extra[k].assignments.get().pk for k in ("task_a1", "task_a2", "task_b1")}
+    return by_task[in_scope], None if out is None else by_task[out]
+
+
 @dataclass(frozen=True)
 class Route:
     kind: str  # "public" | "page" | "api"
@@ -116,10 +159,15 @@ ROUTES: dict[str, Route] = {
     "accounts:audit-list": Route("page", BUREAU),
     "accounts:token-list": Route("page", BUREAU),
     "accounts:token-revoke": Route("page", BUREAU, scope=token_scope, method="post", ok=(302,)),
+    "accounts:token-rotate": Route("page", BUREAU, scope=token_scope, method="post", ok=(200,)),
     "dashboards:street-detail": Route("page", scope=street_scope),
     "dashboards:committee-detail": Route("page", scope=committee_scope),
     "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
     "dashboards:office-norms": Route("page"),
+    "dashboards:district": Route("page", BUREAU),
+    "dashboards:street-dashboard": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=street_scope),
+    "dashboard-district": Route("api", BUREAU),
+    "dashboard-street": Route("api", frozenset({Role.BUREAU, Role.STREET}), scope=street_scope),
     "api-root": Route("api"),
     "schema": Route("public"),
     "docs": Route("public"),
@@ -187,6 +235,71 @@ ROUTES: dict[str, Route] = {
     "certificate-refusal-detail": Route("api", SENSITIVE, scope=refusal_scope),
     "certificate-refusal-slip": Route("api", PRINTERS, scope=refusal_scope),
     "certificate-statistics-list": Route("api", OVERSIGHT),
+    # staff pages
+    "staff:worker-list": Route("page", STAFF),
+    "staff:worker-create": Route("page", STAFF_MANAGE),
+    "staff:worker-detail": Route("page", STAFF, scope=worker_scope),
+    "staff:worker-reveal": Route("page", STAFF_MANAGE, scope=worker_scope, method="post"),
+    "staff:worker-action": Route("page", STAFF_MANAGE, scope=worker_scope, method="post", ok=(400,)),
+    "staff:staffing": Route("page", STAFF),
+    "staff:secondment-list": Route("page", STAFF),
+    "staff:secondment-create": Route("page", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff:secondment-detail": Route("page", STAFF, scope=secondment_scope),
+    "staff:secondment-step": Route("page", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff:opinion-file": Route("page", STAFF, scope=opinion_scope),
+    "staff:payroll-list": Route("page", STAFF),
+    "staff:payroll-compute": Route("page", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff:payroll-detail": Route("page", STAFF, scope=payroll_scope),
+    "staff:payroll-export": Route("page", STAFF, scope=payroll_scope),
+    "staff:evaluation": Route("page", STAFF),
+    "staff:evaluation-score": Route("page", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff:evaluation-round": Route("page", BUREAU, method="post", ok=(400,)),
+    "staff:accountability-follow-up": Route(
+        "page", STAFF_MANAGE, scope=accountability_scope, method="post", ok=(400,)
+    ),
+    "staff:turnover": Route("page", STAFF),
+    # staff API
+    "staff-worker-list": Route("api", STAFF),
+    "staff-worker-detail": Route("api", STAFF, scope=worker_scope),
+    "staff-worker-reveal-id-number": Route("api", STAFF_MANAGE, scope=worker_scope, method="post"),
+    "staff-staffing-list": Route("api", STAFF),
+    "staff-secondment-list": Route("api", STAFF),
+    "staff-secondment-detail": Route("api", STAFF, scope=secondment_scope),
+    "staff-secondment-opinion": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-approve": Route("api", BUREAU, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-file": Route("api", BUREAU, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-activate": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-end": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-secondment-reject": Route("api", STAFF_MANAGE, scope=secondment_scope, method="post", ok=(400,)),
+    "staff-payroll-list": Route("api", STAFF),
+    "staff-payroll-detail": Route("api", STAFF, scope=payroll_scope),
+    "staff-payroll-compute": Route("api", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff-payroll-export": Route("api", STAFF, scope=payroll_scope),
+    "staff-evaluation-list": Route("api", STAFF),
+    "staff-evaluation-score": Route("api", STAFF_MANAGE, method="post", ok=(400,)),
+    "staff-turnover-list": Route("api", STAFF),
+    "staff-retirement-list": Route("api", STAFF),
+    "tasks:item-list": Route("page"),
+    "tasks:item-apply": Route("page", frozenset({Role.BUREAU, Role.DEPARTMENT})),
+    "tasks:item-detail": Route("page", scope=service_item_scope),
+    "tasks:item-edit": Route("page", BUREAU, scope=service_item_scope),
+    "tasks:item-transition": Route("page", BUREAU, scope=service_item_scope, method="post", ok=(302,)),
+    "tasks:inbox": Route("page", INBOX),
+    "tasks:assignment-detail": Route("page", INBOX, scope=assignment_scope),
+    "tasks:assignment-start": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:assignment-complete": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:assignment-refuse": Route(
+        "page", frozenset({Role.STREET}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:workload": Route("page", frozenset({Role.BUREAU, Role.STREET})),
+    "task-list": Route("api"),
+    "task-detail": Route("api", scope=task_scope),
+    "service-item-list": Route("api"),
+    "service-item-detail": Route("api", scope=service_item_scope),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
@@ -311,6 +424,42 @@ def extra(world, settings, tmp_path):
         "persons": persons,
         **_jobs(world, settings, tmp_path),
         **_certificates(world, persons, settings, tmp_path),
+        **_tasks_world(world),
+    }
+
+
+def _tasks_world(world) -> dict:
+    """An admission-list item and three admitted tasks: the police station's to A1 and to A2, and another
+    department's to B1."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community_admin.tasks import services as task_services
+    from tests.factories import DepartmentFactory, UserFactory
+    from tests.tasks.factories import ServiceItemFactory
+
+    item = ServiceItemFactory(code="RM01", unit_rate=0)
+    other = UserFactory(
+        username="t-other-dept", role=Role.DEPARTMENT, department=DepartmentFactory(code="OD")
+    )
+
+    def push(user, code):
+        return task_services.task_submit(
+            actor=user,
+            service_item_code=item.code,
+            title=f"矩阵任务 {code}",
+            due_date=timezone.localdate() + timedelta(days=10),
+            quantity=1,
+            funding=0,
+            committee_codes=[code],
+        )
+
+    return {
+        "item": item,
+        "task_a1": push(world.department_user, "A1"),
+        "task_a2": push(world.department_user, "A2"),
+        "task_b1": push(other, "B1"),
     }
 
 

@@ -86,3 +86,58 @@ class CommitteeOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(CommitteeNormsSerializer)
     def get_norms(self, committee: Committee) -> dict:
         return CommitteeNormsSerializer(self.context["figures"][committee.pk]).data
+
+
+class _KindsSerializer(serializers.Serializer):
+    residential = serializers.IntegerField()
+    unit = serializers.IntegerField()
+    mixed = serializers.IntegerField()
+
+
+class _CentresSerializer(serializers.Serializer):
+    street = serializers.IntegerField()
+    committee = serializers.IntegerField()
+    over_1000m2 = serializers.IntegerField()
+    over_500m2 = serializers.IntegerField()
+    boutique = serializers.IntegerField()
+    demonstration = serializers.IntegerField()
+
+
+class _OfficeSerializer(serializers.Serializer):
+    compliant = serializers.IntegerField()
+    short = serializers.IntegerField()
+    norm = serializers.CharField(allow_null=True)
+
+
+class _StaffingNormsSerializer(serializers.Serializer):
+    members_required = serializers.IntegerField()
+    social_workers_required = serializers.IntegerField()
+
+
+class _StreetRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    residential = serializers.IntegerField()
+    unit = serializers.IntegerField()
+    mixed = serializers.IntegerField()
+    households = serializers.IntegerField()
+    population = serializers.IntegerField()
+    floating = serializers.IntegerField()
+    office_short = serializers.IntegerField()
+
+
+class DashboardSerializer(serializers.Serializer):
+    """Documents the dashboard's shape (DESIGN.md section 3); the figures are computed by dashboards.selectors."""
+
+    streets = serializers.IntegerField()
+    committees = serializers.IntegerField()
+    committees_by_kind = _KindsSerializer()
+    village_converted = serializers.IntegerField()
+    households = serializers.IntegerField()
+    resident_population = serializers.IntegerField()
+    floating_population = serializers.IntegerField()
+    service_centres = _CentresSerializer()
+    office_space = _OfficeSerializer()
+    staffing_norms = _StaffingNormsSerializer()
+    by_street = _StreetRowSerializer(many=True)

@@ -1,8 +1,16 @@
 import django_filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from community_admin.accounts import scoping
-from community_admin.dashboards.api.serializers import CommitteeOutputSerializer, StreetOutputSerializer
+from community_admin.dashboards import selectors as dashboard_selectors
+from community_admin.dashboards.api.serializers import (
+    CommitteeOutputSerializer,
+    DashboardSerializer,
+    StreetOutputSerializer,
+)
 from community_admin.org import selectors
 from community_admin.org.models import Committee, Street
 
@@ -72,3 +80,26 @@ class CommitteeViewSet(
             kwargs["context"]["figures"] = {c.pk: f for c, f in selectors.committees_with_figures(items)}
             args = (items if kwargs.get("many") else items[0], *args[1:])
         return super().get_serializer(*args, **kwargs)
+
+
+class DistrictDashboardView(APIView):
+    """The district's figures (DESIGN.md section 3), computed live from the data."""
+
+    required_permission = "dashboards.district"
+
+    @extend_schema(responses=DashboardSerializer)
+    def get(self, request):
+        figures = dashboard_selectors.district_figures(Committee.objects.all(), Street.objects.all())
+        return Response(figures)
+
+
+class StreetDashboardView(APIView):
+    """The same figures for one street (bureau: any street; street clerks: their own)."""
+
+    required_permission = "dashboards.street"
+
+    @extend_schema(responses=DashboardSerializer)
+    def get(self, request, pk: int):
+        street = scoping.get_in_scope_or_404(scoping.visible_streets(request.user), request.user, pk=pk)
+        committees = scoping.visible_committees(request.user).filter(street=street)
+        return Response(dashboard_selectors.district_figures(committees, Street.objects.filter(pk=street.pk)))

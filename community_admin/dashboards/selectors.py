@@ -1,0 +1,82 @@
+"""The figures of DESIGN.md section 3, computed from the data for a set of committees (the district, or one
+street). Each capability contributes its section; the query count does not grow with the committees."""
+
+from collections import Counter
+
+from django.db.models import Count, Q, QuerySet
+
+from community_admin.org import selectors as org_selectors
+from community_admin.org.models import Committee, ServiceCentre, Street
+
+
+def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street]) -> dict:
+    """The dashboard's figures for these committees (all of them, or one street's), with a per-street breakdown."""
+    rows = org_selectors.committees_with_figures(committees.order_by("street__code", "code"))
+    streets = list(streets.order_by("code"))
+    street_ids = [s.pk for s in streets]
+    kinds = Counter(c.kind for c, _ in rows)
+    figures = {
+        "streets": len(street_ids),
+        "committees": len(rows),
+        "committees_by_kind": {k: kinds.get(k, 0) for k in Committee.Kind.values},
+        "village_converted": sum(1 for c, _ in rows if c.village_converted),
+        "households": sum(f.households for _, f in rows),
+        "resident_population": sum(f.population for _, f in rows),
+        "floating_population": sum(f.floating for _, f in rows),
+        "service_centres": service_centre_figures(street_ids, [c.pk for c, _ in rows]),
+        "office_space": {
+            "compliant": sum(1 for _, f in rows if f.office and f.office.compliant),
+            "short": sum(1 for _, f in rows if f.office and not f.office.compliant),
+            "norm": rows[0][1].office.norm_name if rows and rows[0][1].office else None,
+        },
+        "staffing_norms": {
+            "members_required": sum(f.members_required for _, f in rows),
+            "social_workers_required": sum(f.social_workers_required for _, f in rows),
+        },
+        "by_street": _street_breakdown(rows, streets),
+    }
+    return figures
+
+
+def service_centre_figures(street_ids: list[int], committee_ids: list[int]) -> dict:
+    centres = ServiceCentre.objects.filter(
+        Q(level=ServiceCentre.Level.STREET, street_id__in=street_ids)
+        | Q(level=ServiceCentre.Level.COMMITTEE, committee_id__in=committee_ids)
+    )
+    return centres.aggregate(
+        street=Count("id", filter=Q(level=ServiceCentre.Level.STREET)),
+        committee=Count("id", filter=Q(level=ServiceCentre.Level.COMMITTEE)),
+        over_1000m2=Count("id", filter=Q(area_m2__gte=1000)),
+        over_500m2=Count("id", filter=Q(area_m2__gte=500)),
+        boutique=Count("id", filter=Q(boutique=True)),
+        demonstration=Count("id", filter=Q(demonstration_passed=True)),
+    )
+
+
+def _street_breakdown(rows, streets: list[Street]) -> list[dict]:
+    """Per street, for the charts: committees by kind, households, population, floating, office shortfalls."""
+    by_street: dict[int, dict] = {
+        s.pk: {
+            "id": s.pk,
+            "code": s.code,
+            "name": s.name,
+            "residential": 0,
+            "unit": 0,
+            "mixed": 0,
+            "households": 0,
+            "population": 0,
+            "floating": 0,
+            "office_short": 0,
+        }
+        for s in streets
+    }
+    for committee, figures in rows:
+        entry = by_street.get(committee.street_id)
+        if entry is None:
+            continue
+        entry[committee.kind] += 1
+        entry["households"] += figures.households
+        entry["population"] += figures.population
+        entry["floating"] += figures.floating
+        entry["office_short"] += int(bool(figures.office and not figures.office.compliant))
+    return list(by_street.values())

@@ -1,0 +1,39 @@
+// Draws the dashboard's charts from the figures the page embeds (no request of its own).
+(function () {
+  const figures = JSON.parse(document.getElementById("dashboard-figures").textContent);
+  const streets = figures.by_street.map((s) => s.name.replace("街道", ""));
+  const charts = [];
+  function draw(id, option) {
+    const el = document.getElementById(id);
+    if (!el || !window.echarts) return;
+    const chart = echarts.init(el);
+    chart.setOption(Object.assign({ animation: false, tooltip: { trigger: "axis" } }, option));
+    el.dataset.rendered = "1";
+    charts.push(chart);
+  }
+  const bar = (name, key, stack) => ({ name, type: "bar", stack, data: figures.by_street.map((s) => s[key]) });
+  draw("chart-kinds", {
+    legend: {}, grid: { left: 40, right: 10, bottom: 60 },
+    xAxis: { type: "category", data: streets, axisLabel: { rotate: 40 } }, yAxis: { type: "value" },
+    series: [bar("纯居型", "residential", "k"), bar("单位型", "unit", "k"), bar("混合型", "mixed", "k")],
+  });
+  draw("chart-population", {
+    legend: {}, grid: { left: 60, right: 10, bottom: 60 },
+    xAxis: { type: "category", data: streets, axisLabel: { rotate: 40 } }, yAxis: { type: "value" },
+    series: [bar("常住人口", "population"), bar("流动人口", "floating")],
+  });
+  draw("chart-office", {
+    tooltip: { trigger: "item" }, legend: { bottom: 0 },
+    series: [{ type: "pie", radius: ["35%", "65%"], data: [
+      { name: "达标", value: figures.office_space.compliant },
+      { name: "未达标", value: figures.office_space.short },
+    ] }],
+  });
+  const c = figures.service_centres;
+  draw("chart-centres", {
+    grid: { left: 90, right: 20 }, xAxis: { type: "value" },
+    yAxis: { type: "category", data: ["街道中心", "社区中心", "千平米以上", "五百平米以上", "精品", "通过示范验收"] },
+    series: [{ type: "bar", data: [c.street, c.committee, c.over_1000m2, c.over_500m2, c.boutique, c.demonstration] }],
+  });
+  window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
+})();

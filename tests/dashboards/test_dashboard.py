@@ -1,0 +1,78 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from community_admin.accounts.models import User
+from tests.factories import CommitteeFactory, PersonFactory, ServiceCentreFactory
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_district", scale="small", stdout=StringIO(), stderr=StringIO())
+    return User.objects.get(username="bureau")
+
+
+def test_the_district_figures_reproduce_the_report(demo, login):
+    data = login(demo).get(reverse("dashboard-district")).json()
+    assert data["streets"] == 11 and data["committees"] == 151
+    assert data["committees_by_kind"] == {"residential": 127, "unit": 23, "mixed": 1}
+    assert data["village_converted"] == 8
+    assert data["service_centres"] == {
+        "street": 8,
+        "committee": 60,
+        "over_1000m2": 24,
+        "over_500m2": 35,
+        "boutique": 26,
+        "demonstration": 19,
+    }
+    # Small scale keeps a few households per committee: the registry's counts, not the recorded ones.
+    assert data["households"] == 151 * 5
+    assert sum(s["residential"] + s["unit"] + s["mixed"] for s in data["by_street"]) == 151
+
+
+def test_changing_the_data_changes_the_figures(world, login):
+    client = login(world.bureau)
+    before = client.get(reverse("dashboard-district")).json()
+    CommitteeFactory(
+        street=world.street_b, kind="unit", village_converted=True, village_converted_on="2011-11-18"
+    )
+    PersonFactory(household__committee=world.committee_a1, status="floating")
+    after = client.get(reverse("dashboard-district")).json()
+    assert after["committees"] == before["committees"] + 1
+    assert after["committees_by_kind"]["unit"] == before["committees_by_kind"]["unit"] + 1
+    assert after["village_converted"] == before["village_converted"] + 1
+    assert after["floating_population"] != before["floating_population"]
+
+
+def test_the_query_count_does_not_grow_with_the_committees(world, login):
+    client = login(world.bureau)
+    client.get(reverse("dashboard-district"))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dashboard-district")).status_code == 200
+        return len(queries)
+
+    few = count()
+    for _ in range(30):
+        committee = CommitteeFactory(street=world.street_b)
+        PersonFactory(household__committee=committee)
+        ServiceCentreFactory(committee=committee)
+    assert count() == few <= 10
+
+
+def test_a_street_dashboard_is_that_street_only(world, login):
+    data = login(world.street_user).get(reverse("dashboard-street", args=[world.street_a.pk])).json()
+    assert data["committees"] == 2 and data["streets"] == 1
+    assert (
+        login(world.street_user).get(reverse("dashboard-street", args=[world.street_b.pk])).status_code == 404
+    )
+
+
+def test_the_dashboard_page_embeds_its_figures_and_the_vendored_charts(world, login):
+    body = login(world.bureau).get(reverse("dashboards:district")).content.decode()
+    assert 'id="dashboard-figures"' in body and "vendor/echarts/echarts.min.js" in body

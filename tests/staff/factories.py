@@ -1,0 +1,125 @@
+"""Staff test data, made through the services so every object is one the system could have made."""
+
+import itertools
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from community_admin.core import idnumbers
+from staff import services
+from staff.models import EvaluationRound, PayPolicy, Post, Worker
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.4\n%test\n"
+_sequence = itertools.count(1)
+
+
+def id_number(*, born: date = date(1985, 3, 14), sex: str = "F") -> str:
+    n = next(_sequence) * 2 % 1000
+    return idnumbers.make("410105", born, n + (1 if sex == "M" else 0))
+
+
+def make_worker(
+    actor,
+    committee,
+    *,
+    posts=(Post.SOCIAL_WORKER,),
+    born=date(1985, 3, 14),
+    sex="F",
+    hire_date=date(2010, 5, 1),
+    education=Worker.Education.BACHELOR,
+    name=None,
+) -> Worker:
+    return services.worker_create(
+        actor=actor,
+        committee=committee,
+        name=name or f"工作者{next(_sequence)}",
+        id_number=id_number(born=born, sex=sex),
+        education=education,
+        hire_date=hire_date,
+        posts=list(posts),
+    )
+
+
+def make_policy(year: int, **overrides) -> PayPolicy:
+    values = {
+        "base_monthly": Decimal("1500.00"),
+        "insured_monthly": Decimal("2300.00"),
+        "head_allowance": Decimal("300.00"),
+        "deputy_allowance": Decimal("100.00"),
+        "social_worker_allowance": Decimal("200.00"),
+        "assistant_allowance": Decimal("100.00"),
+        "honour_service_years": 20,
+        "honour_amount": Decimal("2000.00"),
+        "minimum_wage": Decimal("1700.00"),
+        "source_document": "测试",
+        **overrides,
+    }
+    return PayPolicy.objects.create(year=year, **values)
+
+
+def png(name="opinion.png") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PNG, content_type="image/png")
+
+
+def make_secondment(actor, worker, *, street=None):
+    return services.secondment_request(
+        actor=actor,
+        worker=worker,
+        reason="协助街道人口普查",
+        planned_start=date(2025, 3, 1),
+        host_street=street or worker.committee.street,
+    )
+
+
+def seconded_through_every_step(actor, worker, *, started_on=date(2025, 4, 1)):
+    s = make_secondment(actor, worker)
+    services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", text="同意。")
+    services.secondment_attach_opinion(actor=actor, secondment=s, side="receiving", upload=png())
+    services.secondment_approve(
+        actor=actor, secondment=s, approval_document="区政府批复〔2025〕1号", approved_on=date(2025, 3, 20)
+    )
+    services.secondment_file(actor=actor, secondment=s, registry="hr", reference="人社备1号")
+    services.secondment_file(actor=actor, secondment=s, registry="civil", reference="民政备1号")
+    return services.secondment_activate(actor=actor, secondment=s, started_on=started_on)
+
+
+class StaffObjects:
+    """Per committee of the world: a social worker, a requested secondment with a scanned opinion, a payroll,
+    and an accountability record."""
+
+    def __init__(self, world):
+        actor = world.bureau
+        make_policy(2025)
+        round_ = EvaluationRound.objects.create(year=2024)
+        self.workers, self.secondments, self.opinions, self.payrolls, self.records = {}, {}, {}, {}, {}
+        for key in ("a1", "a2", "b1"):
+            committee = getattr(world, f"committee_{key}")
+            worker = make_worker(actor, committee)
+            secondment = make_secondment(actor, worker)
+            opinion = services.secondment_attach_opinion(
+                actor=actor, secondment=secondment, side="sending", upload=png()
+            )
+            services.evaluation_score_record(
+                actor=actor,
+                round=round_,
+                worker=worker,
+                representative="代表甲",
+                scores=dict.fromkeys(("morality", "ability", "diligence", "performance", "integrity"), 40),
+            )
+            self.workers[key] = worker
+            self.secondments[key] = secondment
+            self.opinions[key] = opinion
+            self.payrolls[key] = services.payroll_compute(
+                actor=actor, committee=committee, year=2025, month=6
+            )
+        for record in services.evaluation_round_close(actor=actor, round=round_):
+            key = next(k for k, w in self.workers.items() if w.pk == record.worker_id)
+            self.records[key] = record
+
+
+def staff_objects(world) -> StaffObjects:
+    if not hasattr(world, "_staff_objects"):
+        world._staff_objects = StaffObjects(world)
+    return world._staff_objects

@@ -1,0 +1,89 @@
+from django.urls import reverse
+
+from community_admin.core import idnumbers
+from community_admin.core.models import AuditLog
+from staff.models import Secondment
+from tests.staff.factories import PNG, make_policy, make_secondment, make_worker
+
+
+def test_worker_list_masks_id_numbers_and_reveal_is_audited(world, login):
+    worker = make_worker(world.bureau, world.committee_a1)
+    client = login(world.street_user)
+    body = client.get(reverse("staff:worker-list")).content.decode()
+    assert worker.masked_id_number in body and worker.id_number not in body
+    response = client.post(reverse("staff:worker-reveal", args=[worker.pk]), {"reason": "核对"})
+    assert worker.id_number in response.content.decode() and response["Cache-Control"] == "no-store"
+    assert AuditLog.objects.filter(action="worker.reveal_id_number", actor=world.street_user).count() == 1
+
+
+def test_committee_staff_cannot_reveal(world, login):
+    worker = make_worker(world.bureau, world.committee_a1)
+    assert (
+        login(world.committee_user).post(reverse("staff:worker-reveal", args=[worker.pk])).status_code == 403
+    )
+    assert not AuditLog.objects.filter(action="worker.reveal_id_number").exists()
+
+
+def test_bad_worker_input_is_a_400_naming_the_field(world, login):
+    data = {
+        "committee": world.committee_a1.pk,
+        "name": "张",
+        "id_number": "123",
+        "education": "college",
+        "hire_date": "2010-01-01",
+        "posts": ["member"],
+    }
+    response = login(world.street_user).post(reverse("staff:worker-create"), data)
+    assert response.status_code == 400 and f"身份证号码：{idnumbers.ERR_LENGTH}" in response.content.decode()
+
+
+def test_street_cannot_skip_to_approval_and_page_says_why(world, login):
+    s = make_secondment(world.bureau, make_worker(world.bureau, world.committee_a1))
+    url = reverse("staff:secondment-step", args=[s.pk])
+    assert login(world.street_user).post(url, {"action": "approve"}).status_code == 403
+    response = login(world.bureau).post(
+        url, {"action": "approve", "approval_document": "1号", "approved_on": "2025-03-01"}
+    )
+    assert response.status_code == 400 and "不能登记区政府批准" in response.content.decode()
+    assert Secondment.objects.get(pk=s.pk).state == "requested"
+
+
+def test_opinion_upload_and_download_as_attachment(world, login):
+    s = make_secondment(world.bureau, make_worker(world.bureau, world.committee_a1))
+    client = login(world.street_user)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post(
+        reverse("staff:secondment-step", args=[s.pk]),
+        {"action": "opinion", "side": "sending", "file": SimpleUploadedFile("a.png", PNG)},
+    )
+    assert response.status_code == 302
+    opinion = s.opinions.get()
+    download = login(world.committee_user).get(reverse("staff:opinion-file", args=[opinion.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == PNG
+
+
+def test_staffing_page_shows_gaps(world, login):
+    make_worker(world.bureau, world.committee_a2)
+    response = login(world.bureau).get(reverse("staff:staffing"))
+    total = response.context["total"]
+    assert total.social_workers_present == 1 and total.members_gap == 3 + 5 + 3
+    assert "缺社工" in response.content.decode()
+
+
+def test_payroll_compute_and_export_pages(world, login):
+    make_policy(2025)
+    make_worker(world.bureau, world.committee_a1)
+    client = login(world.street_user)
+    response = client.post(
+        reverse("staff:payroll-compute"), {"committee": world.committee_a1.pk, "year": 2025, "month": 6}
+    )
+    assert response.status_code == 302
+    export = client.get(response["Location"] + "export/")
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert export.content[:2] == b"PK"
+    refused = client.post(
+        reverse("staff:payroll-compute"), {"committee": world.committee_b1.pk, "year": 2025, "month": 6}
+    )
+    assert refused.status_code == 400
