@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "certificates",
     "staff",
     "community_admin.tasks",
+    "ledgers",
     "community_admin.dashboards",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("certificates/", include("certificates.urls")),
     # Public: the certificates' QR codes point here (no login).
     path("verify/", VerifyView.as_view(), name="verify"),
+    path("ledgers/", include("ledgers.urls")),
     path("jobs/", include("community_admin.jobs.urls")),
     path("staff/", include("staff.urls")),
     path("tasks/", include("community_admin.tasks.urls")),

@@ -77,7 +77,8 @@ class PersonFilter(django_filters.FilterSet):
             if selectors.can_see_sensitive(user)
             else {k: v for k, v in TAGS.items() if k not in SENSITIVE_TAGS}
         )
-        self.filters["tag"].extra["choices"] = [(k, label) for k, (label, _) in visible.items()]
+        # Set on the field itself: it may already be built (and copied from the class) with every choice.
+        self.filters["tag"].field.choices = [(k, label) for k, (label, _) in visible.items()]
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

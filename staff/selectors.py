@@ -105,9 +105,10 @@ class StaffingRow:
         return max(self.social_workers_required - self.social_workers_present, 0)
 
 
-def staffing_gaps(committees: QuerySet[Committee]) -> list[StaffingRow]:
+def staffing_gaps(committees: QuerySet[Committee], *, counts: dict | None = None) -> list[StaffingRow]:
     """Norms (DESIGN.md section 4) against the workers actually there: a seconded worker counts as absent.
-    `committees` is already scoped. Two queries (the workers, the registry's household counts)."""
+    `committees` is already scoped. Two queries (the workers, the registry's household counts, unless the
+    caller passes the `registry_counts` it already has)."""
     present = Q(workers__status=Worker.Status.ACTIVE)
     annotated = (
         committees.select_related("street")
@@ -123,7 +124,8 @@ def staffing_gaps(committees: QuerySet[Committee]) -> list[StaffingRow]:
         .order_by("street__code", "code")
     )
     annotated = list(annotated)
-    counts = registry_counts([c.pk for c in annotated])
+    if counts is None:
+        counts = registry_counts([c.pk for c in annotated])
     rows = []
     for committee in annotated:
         figures = committee_figures(committee, office_norms=[], counts=counts.get(committee.pk, (0, 0, 0)))

@@ -9,6 +9,7 @@ NAVIGATION = [
     ("用印登记", "certificates:seal-log", "certificates.seal_log"),
     ("证明统计", "certificates:statistics", "certificates.statistics"),
     ("证明事项清单", "certificates:type-list", "certificates.whitelist_view"),
+    ("台账", "ledgers:book-list", "ledgers.view"),
     ("办公用房标准", "dashboards:office-norms", "org.view"),
     ("我的任务", "jobs:list", "jobs.view"),
     ("社区工作者", "staff:worker-list", "staff.view"),

@@ -62,6 +62,13 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tasks.work": frozenset({Role.COMMITTEE}),
     "tasks.refuse": frozenset({Role.STREET}),
     "tasks.workload": frozenset({Role.BUREAU, Role.STREET}),
+    # Ledgers: departments read (and export) only the books they own (ledgers.selectors.book_list).
+    "ledgers.view": ALL_ROLES,
+    "ledgers.export": ALL_ROLES,
+    "ledgers.keep": frozenset({Role.STREET, Role.COMMITTEE}),
+    "ledgers.close": frozenset({Role.STREET, Role.COMMITTEE}),
+    "ledgers.reopen": frozenset({Role.STREET}),
+    "ledgers.catalogue": frozenset({Role.BUREAU}),
 }
 
 # permission name -> the token scope a department's API token needs for it
@@ -77,6 +84,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "tasks.catalogue.view": ApiToken.Scope.TASKS_SUBMIT,
     "tasks.view": ApiToken.Scope.TASKS_SUBMIT,
     "tasks.submit": ApiToken.Scope.TASKS_SUBMIT,
+    "ledgers.view": ApiToken.Scope.LEDGERS_READ,
+    "ledgers.export": ApiToken.Scope.LEDGERS_READ,
 }
 
 

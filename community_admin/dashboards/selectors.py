@@ -2,16 +2,23 @@
 street). Each capability contributes its section; the query count does not grow with the committees."""
 
 from collections import Counter
+from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Committee, ServiceCentre, Street
+from community_admin.tasks import selectors as task_selectors
+from staff import selectors as staff_selectors
+from staff.models import Departure, Secondment, Worker
 
 
 def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street]) -> dict:
     """The dashboard's figures for these committees (all of them, or one street's), with a per-street breakdown."""
-    rows = org_selectors.committees_with_figures(committees.order_by("street__code", "code"))
+    committees = committees.order_by("street__code", "code")
+    counts = org_selectors.registry_counts(list(committees.values_list("pk", flat=True)))
+    rows = org_selectors.committees_with_figures(committees, counts=counts)
     streets = list(streets.order_by("code"))
     street_ids = [s.pk for s in streets]
     kinds = Counter(c.kind for c, _ in rows)
@@ -34,8 +41,59 @@ def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street])
             "social_workers_required": sum(f.social_workers_required for _, f in rows),
         },
         "by_street": _street_breakdown(rows, streets),
+        **_staff_section(committees, counts),
+        **_tasks_section(committees),
     }
     return figures
+
+
+def _staff_section(committees: QuerySet[Committee], counts: dict) -> dict:
+    workers = staff_selectors.staff_figures(Worker.objects.filter(committee__in=committees))
+    gaps = staff_selectors.staffing_totals(staff_selectors.staffing_gaps(committees, counts=counts))
+    year_ago = timezone.localdate() - timedelta(days=365)
+    secondments = Secondment.objects.filter(worker__committee__in=committees)
+    return {
+        "workers": {
+            "total": workers.workers,
+            "members": workers.members,
+            "social_workers": workers.social_workers,
+            "both": workers.both,
+            "college_or_above": workers.college_or_above,
+            "seconded": workers.seconded,
+        },
+        "staffing": {
+            "members_required": gaps.members_required,
+            "members_present": gaps.members_present,
+            "members_gap": gaps.members_gap,
+            "social_workers_required": gaps.social_workers_required,
+            "social_workers_present": gaps.social_workers_present,
+            "social_workers_gap": gaps.social_workers_gap,
+            "committees_short": gaps.committees_short,
+        },
+        "secondments": dict(
+            secondments.order_by().values_list("state").annotate(n=Count("pk")).values_list("state", "n")
+        ),
+        "resignations_last_year": Departure.objects.filter(
+            committee__in=committees, kind=Departure.Kind.RESIGNED, left_on__gte=year_ago
+        ).count(),
+    }
+
+
+def _tasks_section(committees: QuerySet[Committee]) -> dict:
+    year = timezone.localdate().year
+    total = task_selectors.workload_total(task_selectors.workload_by_committee(committees, year=year))
+    return {
+        "service_items": task_selectors.service_item_summary(),
+        "tasks": {
+            "year": year,
+            "received": total.received,
+            "admitted": total.admitted,
+            "refused": total.refused,
+            "overdue": total.overdue,
+            "affairs": task_selectors.district_affairs(committees, year=year),
+            "funding": str(total.funding),
+        },
+    }
 
 
 def service_centre_figures(street_ids: list[int], committee_ids: list[int]) -> dict:

@@ -96,11 +96,15 @@ def committee_figures(
     )
 
 
-def committees_with_figures(committees: Iterable[Committee]) -> list[tuple[Committee, CommitteeFigures]]:
-    """Figures for many committees in three queries (the committees, the norms, the registry counts)."""
+def committees_with_figures(
+    committees: Iterable[Committee], *, counts: dict | None = None
+) -> list[tuple[Committee, CommitteeFigures]]:
+    """Figures for many committees in three queries (the committees, the norms, the registry counts, unless
+    the caller passes the `registry_counts` it already has)."""
     office_norms = office_area_norms()
     rows = list(committees.select_related("street") if isinstance(committees, QuerySet) else committees)
-    counts = registry_counts([c.pk for c in rows])
+    if counts is None:
+        counts = registry_counts([c.pk for c in rows])
     return [
         (c, committee_figures(c, office_norms=office_norms, counts=counts.get(c.pk, (0, 0, 0)))) for c in rows
     ]

@@ -35,5 +35,27 @@
     yAxis: { type: "category", data: ["街道中心", "社区中心", "千平米以上", "五百平米以上", "精品", "通过示范验收"] },
     series: [{ type: "bar", data: [c.street, c.committee, c.over_1000m2, c.over_500m2, c.boutique, c.demonstration] }],
   });
+  const g = figures.staffing;
+  if (g) {
+    draw("chart-staffing", {
+      legend: {}, xAxis: { type: "category", data: ["委员", "社工"] }, yAxis: { type: "value" },
+      series: [
+        { name: "应配", type: "bar", data: [g.members_required, g.social_workers_required] },
+        { name: "在岗", type: "bar", data: [g.members_present, g.social_workers_present] },
+      ],
+    });
+  }
+  const items = figures.service_items;
+  if (items) {
+    draw("chart-items", {
+      tooltip: { trigger: "item" }, legend: { bottom: 0 },
+      series: [{ type: "pie", radius: ["35%", "65%"], data: [
+        { name: "依法履行职责", value: items.duty },
+        { name: "依法协助政府", value: items.assist },
+        { name: "不应由社区承担", value: items.excluded },
+        { name: "审批中", value: items.pending },
+      ] }],
+    });
+  }
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 })();

@@ -141,6 +141,25 @@ def assignment_scope(world, role, extra) -> tuple[int, int | None]:
     return by_task[in_scope], None if out is None else by_task[out]
 
 
+def book_scope(world, role, extra) -> tuple[int, int | None]:
+    """A book owned by the police station serving street A; the department does not see the bureau's books."""
+    books = extra["books"]
+    return books["zz_rented_housing"].pk, books["mz_relief"].pk if role == Role.DEPARTMENT else None
+
+
+def entry_scope(world, role, extra) -> tuple[int, int | None]:
+    entries = extra["entries"]
+    out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+    return entries["A1"].pk, entries[out].pk if out else None
+
+
+def period_scope(world, role, extra) -> tuple[int, int | None]:
+    """Closed periods of a police-owned quarterly book at each committee."""
+    closed = extra["closed_periods"]
+    out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+    return closed["A1"].pk, closed[out].pk if out else None
+
+
 @dataclass(frozen=True)
 class Route:
     kind: str  # "public" | "page" | "api"
@@ -300,6 +319,34 @@ ROUTES: dict[str, Route] = {
     "task-detail": Route("api", scope=task_scope),
     "service-item-list": Route("api"),
     "service-item-detail": Route("api", scope=service_item_scope),
+    # Ledgers: departments see only the books they own
+    "ledgers:book-list": Route("page"),
+    "ledgers:burden": Route("page"),
+    "ledgers:book-detail": Route("page", scope=book_scope),
+    "ledgers:book-edit": Route("page", BUREAU, scope=book_scope),
+    "ledgers:entry-create": Route("page", KEEPERS, scope=book_scope, method="post", ok=(400,)),
+    "ledgers:period-close": Route("page", KEEPERS, scope=book_scope, method="post", ok=(302,)),
+    "ledgers:book-export": Route("page", scope=book_scope),
+    "ledgers:book-import": Route("page", KEEPERS, scope=book_scope),
+    "ledgers:entry-detail": Route("page", scope=entry_scope),
+    "ledgers:entry-update": Route("page", KEEPERS, scope=entry_scope, method="post", ok=(400,)),
+    "ledgers:entry-remove": Route("page", KEEPERS, scope=entry_scope, method="post", ok=(302,)),
+    "ledgers:period-reopen": Route(
+        "page", frozenset({Role.STREET}), scope=period_scope, method="post", ok=(302,)
+    ),
+    "ledger-book-list": Route("api"),
+    "ledger-book-detail": Route("api", scope=book_scope),
+    "ledger-book-rows": Route("api", scope=book_scope, query={"committee": "A1"}),
+    "ledger-entry-list": Route("api"),
+    "ledger-entry-detail": Route("api", scope=entry_scope),
+    "ledger-entry-history": Route("api", scope=entry_scope),
+    "ledger-period-list": Route("api"),
+    "ledger-period-detail": Route("api", scope=period_scope),
+    "ledger-period-close": Route("api", KEEPERS, method="post", ok=(400,)),
+    "ledger-period-reopen": Route(
+        "api", frozenset({Role.STREET}), scope=period_scope, method="post", ok=(400,)
+    ),
+    "ledger-burden-list": Route("api"),
 }
 
 # Django's admin is for superusers only and is not scoped; every role here is refused by it.
@@ -404,28 +451,51 @@ def _certificates(world, persons, settings, tmp_path) -> dict:
     return out
 
 
+class LazyObjects(dict):
+    """The objects routes need, built on first use: most routes need none of them, and building every
+    capability's objects for each of several hundred cases would make this test the slowest in the suite."""
+
+    def __init__(self, builders: dict):
+        super().__init__()
+        self.builders = builders  # key -> a function returning a dict that holds that key (and its siblings)
+
+    def __missing__(self, key):
+        self.update(self.builders[key]())
+        return dict.__getitem__(self, key)
+
+
 @pytest.fixture
 def extra(world, settings, tmp_path):
     from community_admin.accounts import services
 
-    token, _ = services.api_token_create(
-        actor=world.bureau,
-        department=world.police,
-        name="矩阵测试",
-        scopes=[ApiToken.Scope.ORG_READ],
-        days_valid=5,
+    def token():
+        created, _ = services.api_token_create(
+            actor=world.bureau,
+            department=world.police,
+            name="矩阵测试",
+            scopes=[ApiToken.Scope.ORG_READ],
+            days_valid=5,
+        )
+        return {"token": created}
+
+    def persons():
+        committees = (world.committee_a1, world.committee_a2, world.committee_b1)
+        return {"persons": {c.code: PersonFactory(household__committee=c) for c in committees}}
+
+    jobs = lambda: _jobs(world, settings, tmp_path)  # noqa: E731
+    tasks = lambda: _tasks_world(world)  # noqa: E731
+    certificates = lambda: _certificates(world, objects["persons"], settings, tmp_path)  # noqa: E731
+    objects = LazyObjects(
+        {
+            "token": token,
+            "persons": persons,
+            **dict.fromkeys(("job_a1", "job_a1_failed", "job_a2", "job_b"), jobs),
+            **dict.fromkeys(("item", "task_a1", "task_a2", "task_b1"), tasks),
+            **dict.fromkeys(("books", "entries", "closed_periods"), lambda: _ledgers(world)),
+            **dict.fromkeys(("certificates", "evidence", "refusals", "certificate_type"), certificates),
+        }
     )
-    persons = {
-        c.code: PersonFactory(household__committee=c)
-        for c in (world.committee_a1, world.committee_a2, world.committee_b1)
-    }
-    return {
-        "token": token,
-        "persons": persons,
-        **_jobs(world, settings, tmp_path),
-        **_certificates(world, persons, settings, tmp_path),
-        **_tasks_world(world),
-    }
+    return objects
 
 
 def _tasks_world(world) -> dict:
@@ -461,6 +531,27 @@ def _tasks_world(world) -> dict:
         "task_a2": push(world.department_user, "A2"),
         "task_b1": push(other, "B1"),
     }
+
+
+def _ledgers(world) -> dict:
+    """The catalogue, an entry of a police-owned book at each committee, and closed periods of another."""
+    from ledgers import services as ledger_services
+    from tests.ledgers.conftest import install_catalogue
+
+    books = install_catalogue()
+    committees = {c.code: c for c in (world.committee_a1, world.committee_a2, world.committee_b1)}
+    entries, closed = {}, {}
+    for code, committee in committees.items():
+        entries[code] = ledger_services.entry_create(
+            actor=world.bureau,
+            book=books["zz_rented_housing"],
+            committee=committee,
+            data={"address": "1号楼101", "landlord": "房东", "tenants": 2, "registered_on": "2025-01-02"},
+        )
+        closed[code] = ledger_services.period_close(
+            actor=world.bureau, book=books["aq_fire_hazards"], committee=committee, period_key=""
+        )
+    return {"books": books, "entries": entries, "closed_periods": closed}
 
 
 def _url(name: str, pk: int | None) -> str:

@@ -127,6 +127,44 @@ class _StreetRowSerializer(serializers.Serializer):
     office_short = serializers.IntegerField()
 
 
+class _WorkersSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    members = serializers.IntegerField()
+    social_workers = serializers.IntegerField()
+    both = serializers.IntegerField()
+    college_or_above = serializers.IntegerField()
+    seconded = serializers.IntegerField()
+
+
+class _StaffingSerializer(serializers.Serializer):
+    members_required = serializers.IntegerField()
+    members_present = serializers.IntegerField()
+    members_gap = serializers.IntegerField()
+    social_workers_required = serializers.IntegerField()
+    social_workers_present = serializers.IntegerField()
+    social_workers_gap = serializers.IntegerField()
+    committees_short = serializers.IntegerField()
+
+
+class _ServiceItemsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    duty = serializers.IntegerField()
+    assist = serializers.IntegerField()
+    excluded = serializers.IntegerField()
+    pending = serializers.IntegerField()
+    overdue_decisions = serializers.IntegerField()
+
+
+class _TasksSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    received = serializers.IntegerField()
+    admitted = serializers.IntegerField()
+    refused = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    affairs = serializers.IntegerField()
+    funding = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
 class DashboardSerializer(serializers.Serializer):
     """Documents the dashboard's shape (DESIGN.md section 3); the figures are computed by dashboards.selectors."""
 
@@ -141,3 +179,9 @@ class DashboardSerializer(serializers.Serializer):
     office_space = _OfficeSerializer()
     staffing_norms = _StaffingNormsSerializer()
     by_street = _StreetRowSerializer(many=True)
+    workers = _WorkersSerializer()
+    staffing = _StaffingSerializer()
+    secondments = serializers.DictField(child=serializers.IntegerField(), help_text="按状态统计的借调数")
+    resignations_last_year = serializers.IntegerField()
+    service_items = _ServiceItemsSerializer()
+    tasks = _TasksSerializer()
