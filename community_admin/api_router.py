@@ -6,6 +6,7 @@ from certificates.api.urls import router as certificates_router
 from community_admin.dashboards.api.urls import router as dashboards_router
 from community_admin.jobs.api.urls import router as jobs_router
 from community_admin.tasks.api.urls import router as tasks_router
+from funding.api.urls import router as funding_router
 from ledgers.api.urls import router as ledgers_router
 from residents.api.urls import router as residents_router
 from staff.api.urls import router as staff_router
@@ -28,6 +29,7 @@ for app_router in (
     staff_router,
     tasks_router,
     certificates_router,
+    funding_router,
     ledgers_router,
 ):
     router.registry.extend(app_router.registry)

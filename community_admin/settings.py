@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "certificates",
     "staff",
     "community_admin.tasks",
+    "funding",
     "ledgers",
     "community_admin.dashboards",
 ]
@@ -229,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "ActivePersonStatusEnum": "residents.models.ACTIVE_STATUS_CHOICES",
         "CertificateTierEnum": "certificates.models.CertificateType.Tier",
         "CertificateStatusEnum": "certificates.models.Certificate.Status",
+        "ExpenditureCategoryEnum": "funding.models.Category",
     },
 }
 

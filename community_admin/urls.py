@@ -28,6 +28,7 @@ urlpatterns = [
     path("jobs/", include("community_admin.jobs.urls")),
     path("staff/", include("staff.urls")),
     path("tasks/", include("community_admin.tasks.urls")),
+    path("funding/", include("funding.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

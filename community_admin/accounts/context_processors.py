@@ -21,6 +21,11 @@ NAVIGATION = [
     ("事项准入清单", "tasks:item-list", "tasks.catalogue.view"),
     ("任务收件箱", "tasks:inbox", "tasks.inbox"),
     ("任务工作量", "tasks:workload", "tasks.workload"),
+    ("经费政策", "funding:policy-list", "funding.view"),
+    ("经费测算", "funding:run-list", "funding.view"),
+    ("经费拨付", "funding:disbursement-list", "funding.view"),
+    ("经费支出", "funding:expenditure-list", "funding.view"),
+    ("经费审计", "funding:audit", "funding.audit"),
     ("API 令牌", "accounts:token-list", "tokens.manage"),
     ("审计日志", "accounts:audit-list", "audit.view"),
 ]

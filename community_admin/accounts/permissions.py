@@ -62,6 +62,16 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "tasks.work": frozenset({Role.COMMITTEE}),
     "tasks.refuse": frozenset({Role.STREET}),
     "tasks.workload": frozenset({Role.BUREAU, Role.STREET}),
+    # funding: the bureau sets policy, runs and compares allocations, sends money and audits; the street
+    # passes money on; the committee confirms receipt and records spending. Each sees its own scope.
+    "funding.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "funding.policy.manage": frozenset({Role.BUREAU}),
+    "funding.run": frozenset({Role.BUREAU}),
+    "funding.compare": frozenset({Role.BUREAU}),
+    "funding.pass_on": frozenset({Role.STREET}),
+    "funding.confirm": frozenset({Role.COMMITTEE}),
+    "funding.spend": frozenset({Role.COMMITTEE}),
+    "funding.audit": frozenset({Role.BUREAU}),
     # Ledgers: departments read (and export) only the books they own (ledgers.selectors.book_list).
     "ledgers.view": ALL_ROLES,
     "ledgers.export": ALL_ROLES,

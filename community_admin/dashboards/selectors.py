@@ -10,6 +10,7 @@ from django.utils import timezone
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Committee, ServiceCentre, Street
 from community_admin.tasks import selectors as task_selectors
+from funding import selectors as funding_selectors
 from staff import selectors as staff_selectors
 from staff.models import Departure, Secondment, Worker
 
@@ -43,8 +44,22 @@ def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street])
         "by_street": _street_breakdown(rows, streets),
         **_staff_section(committees, counts),
         **_tasks_section(committees),
+        **_funding_section(committees),
     }
     return figures
+
+
+def _funding_section(committees: QuerySet[Committee]) -> dict:
+    year = timezone.localdate().year
+    figures = funding_selectors.funding_figures(year, committees)
+    return {
+        "funding": {
+            "year": year,
+            "total": str(figures["total"]),
+            "per_household": str(figures["per_household"]),
+            "flags": funding_selectors.flag_counts(year, committees),
+        }
+    }
 
 
 def _staff_section(committees: QuerySet[Committee], counts: dict) -> dict:

@@ -141,6 +141,31 @@ def assignment_scope(world, role, extra) -> tuple[int, int | None]:
     return by_task[in_scope], None if out is None else by_task[out]
 
 
+def _funding_scope(kind: str) -> Scope:
+    """Funding objects of committee A1 (in scope) and of one outside each role's scope."""
+
+    def scope(world, role, extra) -> tuple[int, int | None]:
+        objects = getattr(extra["funding"], kind)
+        out = {Role.BUREAU: None, Role.STREET: "b1", Role.COMMITTEE: "a2", Role.DEPARTMENT: "b1"}[role]
+        return objects["a1"].pk, objects[out].pk if out else None
+
+    return scope
+
+
+def funding_policy_scope(world, role, extra) -> tuple[int, int | None]:
+    return extra["funding"].policy.pk, None  # the bureau's policy is the same for everyone
+
+
+def funding_run_scope(world, role, extra) -> tuple[int, int | None]:
+    return extra["funding"].run.pk, None  # a run is district-wide; its lines are scoped
+
+
+allocation_scope = _funding_scope("allocations")
+disbursement_scope = _funding_scope("disbursements")
+expenditure_scope = _funding_scope("expenditures")
+FUNDING = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
+
+
 def book_scope(world, role, extra) -> tuple[int, int | None]:
     """A book owned by the police station serving street A; the department does not see the bureau's books."""
     books = extra["books"]
@@ -319,6 +344,49 @@ ROUTES: dict[str, Route] = {
     "task-detail": Route("api", scope=task_scope),
     "service-item-list": Route("api"),
     "service-item-detail": Route("api", scope=service_item_scope),
+    # funding pages
+    "funding:policy-list": Route("page", FUNDING),
+    "funding:policy-create": Route("page", BUREAU, method="post", ok=(400,)),
+    "funding:policy-adopt": Route("page", BUREAU, scope=funding_policy_scope, method="post", ok=(400,)),
+    "funding:run-list": Route("page", FUNDING),
+    "funding:run-start": Route("page", BUREAU, method="post", ok=(400,)),
+    "funding:run-detail": Route("page", FUNDING, scope=funding_run_scope),
+    "funding:run-close": Route("page", BUREAU, scope=funding_run_scope, method="post", ok=(400,)),
+    "funding:run-send": Route("page", BUREAU, scope=funding_run_scope, method="post", ok=(400,)),
+    "funding:compare": Route("page", BUREAU),
+    "funding:compare-export": Route("page", BUREAU, ok=(400,)),
+    "funding:disbursement-list": Route("page", FUNDING),
+    "funding:disbursement-pass-on": Route(
+        "page", frozenset({Role.STREET}), scope=disbursement_scope, method="post", ok=(400,)
+    ),
+    "funding:disbursement-confirm": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=disbursement_scope, method="post", ok=(400,)
+    ),
+    "funding:expenditure-list": Route("page", FUNDING),
+    "funding:expenditure-create": Route("page", frozenset({Role.COMMITTEE}), method="post", ok=(400,)),
+    "funding:receipt": Route("page", FUNDING, scope=expenditure_scope),
+    "funding:audit": Route("page", BUREAU),
+    # funding API
+    "funding-policy-list": Route("api", FUNDING),
+    "funding-policy-detail": Route("api", FUNDING, scope=funding_policy_scope),
+    "funding-policy-adopt": Route("api", BUREAU, scope=funding_policy_scope, method="post", ok=(400,)),
+    "funding-run-list": Route("api", FUNDING),
+    "funding-run-detail": Route("api", FUNDING, scope=funding_run_scope),
+    "funding-run-close": Route("api", BUREAU, scope=funding_run_scope, method="post", ok=(400,)),
+    "funding-run-send": Route("api", BUREAU, scope=funding_run_scope, method="post", ok=(400,)),
+    "funding-allocation-list": Route("api", FUNDING),
+    "funding-allocation-detail": Route("api", FUNDING, scope=allocation_scope),
+    "funding-disbursement-list": Route("api", FUNDING),
+    "funding-disbursement-detail": Route("api", FUNDING, scope=disbursement_scope),
+    "funding-disbursement-pass-on": Route(
+        "api", frozenset({Role.STREET}), scope=disbursement_scope, method="post", ok=(400,)
+    ),
+    "funding-disbursement-confirm": Route(
+        "api", frozenset({Role.COMMITTEE}), scope=disbursement_scope, method="post", ok=(400,)
+    ),
+    "funding-expenditure-list": Route("api", FUNDING),
+    "funding-expenditure-detail": Route("api", FUNDING, scope=expenditure_scope),
+    "funding-flag-list": Route("api", FUNDING),
     # Ledgers: departments see only the books they own
     "ledgers:book-list": Route("page"),
     "ledgers:burden": Route("page"),
@@ -482,6 +550,8 @@ def extra(world, settings, tmp_path):
         committees = (world.committee_a1, world.committee_a2, world.committee_b1)
         return {"persons": {c.code: PersonFactory(household__committee=c) for c in committees}}
 
+    from tests.funding.factories import funding_objects
+
     jobs = lambda: _jobs(world, settings, tmp_path)  # noqa: E731
     tasks = lambda: _tasks_world(world)  # noqa: E731
     certificates = lambda: _certificates(world, objects["persons"], settings, tmp_path)  # noqa: E731
@@ -491,6 +561,7 @@ def extra(world, settings, tmp_path):
             "persons": persons,
             **dict.fromkeys(("job_a1", "job_a1_failed", "job_a2", "job_b"), jobs),
             **dict.fromkeys(("item", "task_a1", "task_a2", "task_b1"), tasks),
+            "funding": lambda: {"funding": funding_objects(world)},
             **dict.fromkeys(("books", "entries", "closed_periods"), lambda: _ledgers(world)),
             **dict.fromkeys(("certificates", "evidence", "refusals", "certificate_type"), certificates),
         }

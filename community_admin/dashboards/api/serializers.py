@@ -165,6 +165,15 @@ class _TasksSerializer(serializers.Serializer):
     funding = serializers.DecimalField(max_digits=14, decimal_places=2)
 
 
+class _FundingSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    per_household = serializers.DecimalField(max_digits=10, decimal_places=2)
+    flags = serializers.DictField(
+        child=serializers.IntegerField(), help_text="各类资金预警数；shortfall：经费低于典型年支出的社区数"
+    )
+
+
 class DashboardSerializer(serializers.Serializer):
     """Documents the dashboard's shape (DESIGN.md section 3); the figures are computed by dashboards.selectors."""
 
@@ -185,3 +194,4 @@ class DashboardSerializer(serializers.Serializer):
     resignations_last_year = serializers.IntegerField()
     service_items = _ServiceItemsSerializer()
     tasks = _TasksSerializer()
+    funding = _FundingSerializer()
