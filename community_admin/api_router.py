@@ -2,6 +2,7 @@
 
 from rest_framework import routers
 
+from certificates.api.urls import router as certificates_router
 from community_admin.dashboards.api.urls import router as dashboards_router
 from community_admin.jobs.api.urls import router as jobs_router
 from community_admin.tasks.api.urls import router as tasks_router
@@ -28,6 +29,7 @@ for app_router in (
     jobs_router,
     staff_router,
     tasks_router,
+    certificates_router,
     funding_router,
     ledgers_router,
     services_router,

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "community_admin.accounts",
     "community_admin.jobs",
     "residents",
+    "certificates",
     "staff",
     "community_admin.tasks",
     "funding",
@@ -152,6 +153,16 @@ STORAGES["services_files"] = {
     "OPTIONS": {"location": str(Path(MEDIA_ROOT) / "services"), "base_url": None},
 }
 SERVICES_ATTACHMENT_MAX_BYTES = env.int("SERVICES_ATTACHMENT_MAX_MB", default=10) * 1024 * 1024
+# Certificates: supporting evidence lives under MEDIA_ROOT (never served by the web server: no MEDIA_URL is
+# routed), read back only through the scoped download view. The verification QR code needs an absolute URL.
+STORAGES["evidence"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(Path(MEDIA_ROOT) / "evidence"), "base_url": None},
+}
+CERTIFICATES_EVIDENCE_MAX_BYTES = env.int("CERTIFICATES_EVIDENCE_MAX_MB", default=10) * 1024 * 1024
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=20)  # lookups per IP address per window
+VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=600)
 
 # Background jobs (community_admin/jobs, README "Background jobs"). With REDIS_URL the broker is Redis and
 # workers may run on any machine; without it, kombu's filesystem transport under var/ needs no server and
@@ -225,6 +236,8 @@ SPECTACULAR_SETTINGS = {
         "HouseholdKindEnum": "residents.models.Household.Kind",
         "PersonStatusEnum": "residents.models.Person.Status",
         "ActivePersonStatusEnum": "residents.models.ACTIVE_STATUS_CHOICES",
+        "CertificateTierEnum": "certificates.models.CertificateType.Tier",
+        "CertificateStatusEnum": "certificates.models.Certificate.Status",
         "ExpenditureCategoryEnum": "funding.models.Category",
         "ActivityKindEnum": "services.models.Activity.Kind",
         "OrganisationKindEnum": "services.models.CommunityOrganisation.Kind",

@@ -15,6 +15,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+STORAGES["evidence"]["OPTIONS"]["location"] = str(MEDIA_ROOT / "evidence")  # noqa: F405
 
 # Jobs run inline in tests; the one real-worker test turns this off for itself (tests/jobs/test_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
+from certificates.views import VerifyView
 from community_admin.dashboards.views import HomeView
 
 api_v1 = [
@@ -20,6 +21,9 @@ urlpatterns = [
     path("accounts/", include("community_admin.accounts.urls")),
     path("", include("community_admin.dashboards.urls")),
     path("residents/", include("residents.urls")),
+    path("certificates/", include("certificates.urls")),
+    # Public: the certificates' QR codes point here (no login).
+    path("verify/", VerifyView.as_view(), name="verify"),
     path("ledgers/", include("ledgers.urls")),
     path("services/", include("services.urls")),
     path("jobs/", include("community_admin.jobs.urls")),

@@ -30,6 +30,18 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # jobs in their scope and download those results (community_admin/jobs).
     "jobs.view": ALL_ROLES,
     "jobs.start": ALL_ROLES,
+    # Certificates: committee staff issue, refuse, void and print; the bureau keeps the whitelist; departments
+    # verify through the API (token scope certificates:verify); anyone verifies on the public /verify/ page.
+    "certificates.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "certificates.issue": frozenset({Role.COMMITTEE}),
+    "certificates.void": frozenset({Role.COMMITTEE}),
+    "certificates.print": frozenset({Role.STREET, Role.COMMITTEE}),
+    "certificates.evidence": frozenset({Role.STREET, Role.COMMITTEE}),
+    "certificates.seal_log": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    "certificates.statistics": frozenset({Role.BUREAU, Role.STREET}),
+    "certificates.whitelist_view": ALL_ROLES,
+    "certificates.whitelist_manage": frozenset({Role.BUREAU}),
+    "certificates.verify": ALL_ROLES,
     # staff: committees see their own workers; streets manage their committees'; the bureau all.
     "staff.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
     "staff.manage": frozenset({Role.BUREAU, Role.STREET}),
@@ -81,6 +93,8 @@ TOKEN_SCOPES: dict[str, str] = {
     "residents.register": ApiToken.Scope.FLOATING_WRITE,
     "jobs.view": ApiToken.Scope.JOBS,
     "jobs.start": ApiToken.Scope.JOBS,
+    "certificates.verify": ApiToken.Scope.CERTIFICATES_VERIFY,
+    "certificates.whitelist_view": ApiToken.Scope.CERTIFICATES_VERIFY,
     "tasks.catalogue.view": ApiToken.Scope.TASKS_SUBMIT,
     "tasks.view": ApiToken.Scope.TASKS_SUBMIT,
     "tasks.submit": ApiToken.Scope.TASKS_SUBMIT,

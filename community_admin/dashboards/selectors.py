@@ -7,10 +7,12 @@ from datetime import timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from certificates import selectors as certificate_selectors
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Committee, ServiceCentre, Street
 from community_admin.tasks import selectors as task_selectors
 from funding import selectors as funding_selectors
+from ledgers.models import LedgerBook, LedgerCategory
 from staff import selectors as staff_selectors
 from staff.models import Departure, Secondment, Worker
 
@@ -45,6 +47,9 @@ def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street])
         **_staff_section(committees, counts),
         **_tasks_section(committees),
         **_funding_section(committees),
+        # The district's catalogues (the same for every street).
+        "certificate_types": certificate_selectors.tier_counts(),
+        "ledger": {"categories": LedgerCategory.objects.count(), "books": LedgerBook.objects.count()},
     }
     return figures
 

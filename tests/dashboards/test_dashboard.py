@@ -43,6 +43,8 @@ def test_the_district_figures_reproduce_the_report(demo, login):
     assert data["resignations_last_year"] >= 30
     assert data["secondments"]["active"] == 51
     assert data["service_items"]["total"] > 80
+    assert data["certificate_types"] == {"A": 2, "B": 6, "C": 15}
+    assert data["ledger"]["categories"] == 15 and data["ledger"]["books"] >= 40
     assert float(data["funding"]["total"]) > 0 and data["funding"]["flags"]["shortfall"] > 0
 
 

@@ -78,7 +78,8 @@ def clear_district() -> None:
                 "axes",
             ):
                 continue
-            model.objects.all().delete()
+            # The base manager: some apps forbid bulk deletes through their default manager (certificates).
+            model._base_manager.all().delete()
     User.objects.all().delete()
     for model in (Honour, ServiceCentre, Department, Committee, Street):
         model.objects.all().delete()

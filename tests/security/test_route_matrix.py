@@ -18,6 +18,9 @@ BUREAU = frozenset({Role.BUREAU})
 KEEPERS = frozenset({Role.STREET, Role.COMMITTEE})  # keep the registry
 REGISTRARS = KEEPERS | {Role.DEPARTMENT}  # a police station registers floating people
 SENSITIVE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
+COMMITTEE = frozenset({Role.COMMITTEE})
+PRINTERS = frozenset({Role.STREET, Role.COMMITTEE})
+OVERSIGHT = frozenset({Role.BUREAU, Role.STREET})
 INBOX = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 SERVICE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})  # follow the services side (no departments)
 COMMITTEE = frozenset({Role.COMMITTEE})  # record visits, activities, volunteers, organisations
@@ -84,6 +87,30 @@ def job_scope(world, role, extra) -> tuple[int, int | None]:
 def failed_job_scope(world, role, extra) -> tuple[int, int | None]:
     """As `job_scope`, with a failed job of committee A1 in scope (the one a retry applies to)."""
     return extra["job_a1_failed"].pk, job_scope(world, role, extra)[1]
+
+
+def _by_committee(extra, key, role) -> tuple[int, int | None]:
+    """Objects of committee A1 in scope; out of scope as for people (B1 for street and police, A2 for A1)."""
+    objects = extra[key]
+    out = {Role.BUREAU: None, Role.STREET: "B1", Role.COMMITTEE: "A2", Role.DEPARTMENT: "B1"}[role]
+    return objects["A1"].pk, objects[out].pk if out else None
+
+
+def certificate_scope(world, role, extra) -> tuple[int, int | None]:
+    return _by_committee(extra, "certificates", role)
+
+
+def evidence_scope(world, role, extra) -> tuple[int, int | None]:
+    return _by_committee(extra, "evidence", role)
+
+
+def refusal_scope(world, role, extra) -> tuple[int, int | None]:
+    return _by_committee(extra, "refusals", role)
+
+
+def certificate_type_scope(world, role, extra) -> tuple[int, int | None]:
+    """The whitelist is the district's: no type is out of anyone's scope."""
+    return extra["certificate_type"].pk, None
 
 
 def _staff_scope(kind: str) -> Scope:
@@ -291,6 +318,33 @@ ROUTES: dict[str, Route] = {
     "job-detail": Route("api", scope=job_scope),
     "job-download": Route("api", scope=job_scope),
     "job-retry": Route("api", scope=failed_job_scope, method="post", ok=(202,)),
+    # Certificates
+    "verify": Route("public"),
+    "certificates:list": Route("page", SENSITIVE),
+    "certificates:issue": Route("page", COMMITTEE),
+    "certificates:detail": Route("page", SENSITIVE, scope=certificate_scope),
+    "certificates:pdf": Route("page", PRINTERS, scope=certificate_scope),
+    "certificates:void": Route("page", COMMITTEE, scope=certificate_scope, method="post", ok=(400,)),
+    "certificates:evidence": Route("page", PRINTERS, scope=evidence_scope),
+    "certificates:refusal-list": Route("page", SENSITIVE),
+    "certificates:refusal-detail": Route("page", SENSITIVE, scope=refusal_scope),
+    "certificates:refusal-slip": Route("page", PRINTERS, scope=refusal_scope),
+    "certificates:seal-log": Route("page", SENSITIVE),
+    "certificates:statistics": Route("page", OVERSIGHT),
+    "certificates:type-list": Route("page"),
+    "certificates:type-edit": Route("page", BUREAU, scope=certificate_type_scope),
+    "certificates:type-adopt": Route("page", BUREAU, scope=certificate_type_scope, method="post", ok=(400,)),
+    "certificate-type-list": Route("api"),
+    "certificate-type-detail": Route("api", scope=certificate_type_scope),
+    "certificate-list": Route("api", SENSITIVE),
+    "certificate-detail": Route("api", SENSITIVE, scope=certificate_scope),
+    "certificate-void": Route("api", COMMITTEE, scope=certificate_scope, method="post", ok=(400,)),
+    "certificate-pdf": Route("api", PRINTERS, scope=certificate_scope),
+    "certificate-verify": Route("api", method="post", ok=(400,)),
+    "certificate-refusal-list": Route("api", SENSITIVE),
+    "certificate-refusal-detail": Route("api", SENSITIVE, scope=refusal_scope),
+    "certificate-refusal-slip": Route("api", PRINTERS, scope=refusal_scope),
+    "certificate-statistics-list": Route("api", OVERSIGHT),
     # staff pages
     "staff:worker-list": Route("page", STAFF),
     "staff:worker-create": Route("page", STAFF_MANAGE),
@@ -550,6 +604,45 @@ def _services(world, persons, settings, tmp_path) -> dict:
         out["organisation"][code] = CommunityOrganisation.objects.create(
             committee_id=person.committee_id, name="矩阵组织", kind="culture"
         )
+
+
+def _certificates(world, persons, settings, tmp_path) -> dict:
+    """A tier-B certificate (with its evidence) and a refusal in each committee, issued by its own staff."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from certificates import services as certificate_services
+    from certificates.models import CertificateType
+    from tests.factories import UserFactory, ensure_certificate_whitelist
+
+    ensure_certificate_whitelist()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "evidence"},
+        },
+    }
+    staff = {
+        "A1": world.committee_user,
+        "A2": UserFactory(username="t-cert-a2", role=Role.COMMITTEE, committee=world.committee_a2),
+        "B1": UserFactory(username="t-cert-b1", role=Role.COMMITTEE, committee=world.committee_b1),
+    }
+    kinship = CertificateType.objects.get(code="kinship")
+    death = CertificateType.objects.get(code="death")
+    out = {"certificates": {}, "evidence": {}, "refusals": {}, "certificate_type": kinship}
+    for code, user in staff.items():
+        evidence = {
+            item: [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.4 matrix", content_type="application/pdf")]
+            for i, item in enumerate(kinship.required_evidence)
+        }
+        cert = certificate_services.certificate_issue(
+            actor=user, person=persons[code], certificate_type=kinship, evidence=evidence
+        ).certificate
+        out["certificates"][code] = cert
+        out["evidence"][code] = cert.evidence.first()
+        out["refusals"][code] = certificate_services.certificate_issue(
+            actor=user, person=persons[code], certificate_type=death
+        ).refusal
     return out
 
 
@@ -589,6 +682,7 @@ def extra(world, settings, tmp_path):
     jobs = lambda: _jobs(world, settings, tmp_path)  # noqa: E731
     tasks = lambda: _tasks_world(world)  # noqa: E731
     services_objects = lambda: {"services": _services(world, objects["persons"], settings, tmp_path)}  # noqa: E731
+    certificates = lambda: _certificates(world, objects["persons"], settings, tmp_path)  # noqa: E731
     objects = LazyObjects(
         {
             "services": services_objects,
@@ -598,6 +692,7 @@ def extra(world, settings, tmp_path):
             **dict.fromkeys(("item", "task_a1", "task_a2", "task_b1"), tasks),
             "funding": lambda: {"funding": funding_objects(world)},
             **dict.fromkeys(("books", "entries", "closed_periods"), lambda: _ledgers(world)),
+            **dict.fromkeys(("certificates", "evidence", "refusals", "certificate_type"), certificates),
         }
     )
     return objects

@@ -195,3 +195,8 @@ class DashboardSerializer(serializers.Serializer):
     service_items = _ServiceItemsSerializer()
     tasks = _TasksSerializer()
     funding = _FundingSerializer()
+    certificate_types = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="白名单各档类型数：A 直接出具，B 凭证明出具，C 不予出具并告知",
+    )
+    ledger = serializers.DictField(child=serializers.IntegerField(), help_text="台账类别数与台账本数")
