@@ -604,6 +604,7 @@ def _services(world, persons, settings, tmp_path) -> dict:
         out["organisation"][code] = CommunityOrganisation.objects.create(
             committee_id=person.committee_id, name="矩阵组织", kind="culture"
         )
+    return out
 
 
 def _certificates(world, persons, settings, tmp_path) -> dict:
