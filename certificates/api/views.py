@@ -13,18 +13,12 @@ from rest_framework.response import Response
 from certificates import selectors, services
 from certificates.api import serializers as s
 from certificates.models import Certificate, CertificateType, Refusal
-from community_admin.accounts import scoping
+from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
 from community_admin.core.audit import client_ip
 
 ERR_PERSON_NOT_FOUND = "当事人：不存在或不在您的管辖范围内。"
 ERR_TYPE_NOT_FOUND = "证明类型：不存在或已停用。"
 MSG_REFUSED = "社区居委会不出具“{type}”，请到{department}办理。"
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -34,13 +28,6 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "no-store"
     return response
-
-
-class ScopedObjectMixin:
-    def get_object(self):
-        obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 class CertificateTypeViewSet(viewsets.ReadOnlyModelViewSet):
@@ -108,7 +95,7 @@ class CertificateViewSet(
                 evidence=evidence,
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         if result.refused:
@@ -136,7 +123,7 @@ class CertificateViewSet(
                 actor=request.user, certificate=cert, reason=data.validated_data["reason"]
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         return Response(s.CertificateOutputSerializer(cert).data)

@@ -8,12 +8,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
-from community_admin.dashboards.api.views import ScopedRetrieveMixin
+from community_admin.accounts.api.views import ScopedObjectMixin
 from funding import selectors, services
 from funding.api import serializers as s
 from funding.models import Allocation, AllocationRun, Disbursement, Expenditure, FundingPolicy
 
-READ = (ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet)
+READ = (ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet)
 YEAR = OpenApiParameter("year", int, description="年度（默认本年）")
 
 

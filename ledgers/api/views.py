@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from community_admin.accounts import scoping
+from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
 from community_admin.accounts.models import Role
 from ledgers import periods, selectors, services
 from ledgers.api import serializers as s
@@ -19,12 +19,6 @@ ERR_COMMITTEE = "社区代码：不存在或不在您的管辖范围内。"
 ERR_BOOK = "台账代码：不存在或不在您的范围内。"
 
 
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
-
-
 def committee_for(user, book: LedgerBook, code: str | None):
     committees = selectors.book_committees(user, book)
     if not code and user.role == Role.COMMITTEE:
@@ -33,13 +27,6 @@ def committee_for(user, book: LedgerBook, code: str | None):
     if committee is None:
         raise ValidationError({"committee": [ERR_COMMITTEE]})
     return committee
-
-
-class ScopedObjectMixin:
-    def get_object(self):
-        obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 class BookViewSet(
@@ -75,7 +62,7 @@ class BookViewSet(
             try:
                 key = periods.clean_key(book, query.validated_data.get("period"), today=today)
             except DjangoValidationError as exc:
-                raise _drf_error(exc) from exc
+                raise drf_error(exc) from exc
             entries = selectors.book_entries(request.user, book, committee, key).order_by("id")
             page = self.paginate_queryset(entries)
             rows = list(manual_rows(entries.filter(pk__in=[e.pk for e in page]), book))
@@ -164,7 +151,7 @@ class EntryViewSet(
                 data=fields["data"],
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return self._out(entry, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EntryUpdateSerializer, responses=s.EntryOutputSerializer)
@@ -175,7 +162,7 @@ class EntryViewSet(
         try:
             entry = services.entry_update(actor=request.user, entry=entry, data=data.validated_data["data"])
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return self._out(entry)
 
     def destroy(self, request, *args, **kwargs):
@@ -183,7 +170,7 @@ class EntryViewSet(
         try:
             services.entry_remove(actor=request.user, entry=entry)
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=s.RevisionOutputSerializer(many=True))
@@ -227,7 +214,7 @@ class PeriodViewSet(
                 actor=request.user, book=book, committee=committee, period_key=data.validated_data["period"]
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return Response(s.PeriodOutputSerializer(period).data)
 
     @extend_schema(request=s.PeriodReopenSerializer, responses=s.PeriodOutputSerializer)
@@ -241,7 +228,7 @@ class PeriodViewSet(
                 actor=request.user, period=period, reason=data.validated_data["reason"]
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return Response(s.PeriodOutputSerializer(period).data)
 
 

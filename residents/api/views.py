@@ -7,24 +7,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
+from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
 from community_admin.accounts.models import Role
 from residents import selectors, services
 from residents.api import serializers as s
 from residents.filters import PersonFilter
 from residents.models import Household, Person
-
-
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
-
-
-class ScopedObjectMixin:
-    def get_object(self):
-        obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 class PersonFilterBackend(DjangoFilterBackend):
@@ -74,7 +62,7 @@ class HouseholdViewSet(
         try:
             household = services.household_create(actor=request.user, committee=committee, **fields)
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return Response(s.HouseholdOutputSerializer(household).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.HouseholdUpdateSerializer, responses=s.HouseholdOutputSerializer)
@@ -87,7 +75,7 @@ class HouseholdViewSet(
                 actor=request.user, household=household, changes=data.validated_data
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return Response(s.HouseholdOutputSerializer(household).data)
 
 
@@ -134,7 +122,7 @@ class PersonViewSet(
         try:
             person = services.person_register(actor=request.user, household=household, **fields)
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return self._out(person, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonOutputSerializer)
@@ -145,7 +133,7 @@ class PersonViewSet(
         try:
             person = services.person_update(actor=request.user, person=person, changes=data.validated_data)
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return self._out(person)
 
     @extend_schema(request=s.RevealInputSerializer, responses=s.RevealOutputSerializer)
@@ -179,7 +167,7 @@ class PersonViewSet(
                 actor=request.user, person=person, happened_on=data.validated_data["happened_on"], **extra
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return self._out(person)
 
     @extend_schema(request=s.TransferInputSerializer, responses=s.PersonOutputSerializer)
@@ -199,5 +187,5 @@ class PersonViewSet(
                 happened_on=data.validated_data["happened_on"],
             )
         except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+            raise drf_error(exc) from exc
         return self._out(person)

@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
+from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
 from residents import selectors as residents_selectors
 from residents.models import Person
 from services import selectors, services
@@ -24,17 +25,11 @@ ERR_VOLUNTEER = "志愿者：不存在或不在您的管辖范围内。"
 ERR_PERIOD = "期间：year 须为 2000–2100 的年份，month 须为 1–12。"
 
 
-def _drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
-
-
 def _call(service, **kwargs):
     try:
         return service(**kwargs)
     except DjangoValidationError as exc:
-        raise _drf_error(exc) from exc
+        raise drf_error(exc) from exc
 
 
 def _person(request, pk: int, field: str = "person") -> Person:
@@ -42,13 +37,6 @@ def _person(request, pk: int, field: str = "person") -> Person:
     if person is None:
         raise ValidationError({field: [ERR_PERSON]})
     return person
-
-
-class ScopedObjectMixin:
-    def get_object(self):
-        obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
-        self.check_object_permissions(self.request, obj)
-        return obj
 
 
 class _Base(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):

@@ -11,7 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
-from community_admin.dashboards.api.views import ScopedRetrieveMixin
+from community_admin.accounts.api.views import ScopedObjectMixin
 from staff import selectors, services
 from staff.api import serializers as s
 from staff.models import Departure, EvaluationRound, Payroll, Post, Secondment, Worker
@@ -26,7 +26,7 @@ def call(service, **kwargs):
 
 
 class WorkerViewSet(
-    ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Community workers in scope; ID numbers masked (revealing one is a separate, audited call)."""
 
@@ -95,7 +95,7 @@ STEP_INPUTS = {
 
 
 class SecondmentViewSet(
-    ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Secondments step by step: request, both opinions, district approval, both filings, start, end — or reject."""
 
@@ -173,7 +173,7 @@ class SecondmentViewSet(
 
 
 class PayrollViewSet(
-    ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Monthly payrolls per committee: computed by the service from the year's policy, exported as xlsx."""
 

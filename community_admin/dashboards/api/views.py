@@ -5,6 +5,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community_admin.accounts import scoping
+from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.dashboards import selectors as dashboard_selectors
 from community_admin.dashboards.api.serializers import (
     CommitteeOutputSerializer,
@@ -15,18 +16,8 @@ from community_admin.org import selectors
 from community_admin.org.models import Committee, Street
 
 
-class ScopedRetrieveMixin:
-    """Single objects come from the scoped queryset through the one 404 rule of `scoping`."""
-
-    def get_object(self):
-        lookup = {self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]}
-        obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, **lookup)
-        self.check_object_permissions(self.request, obj)
-        return obj
-
-
 class StreetViewSet(
-    ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Streets the caller may see, with their committee and population totals."""
 
@@ -58,7 +49,7 @@ class CommitteeFilter(django_filters.FilterSet):
 
 
 class CommitteeViewSet(
-    ScopedRetrieveMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     """Committees the caller may see, with their norms (members, social workers, office space) and compliance."""
 
