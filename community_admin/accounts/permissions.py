@@ -20,6 +20,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
     "dashboards.district": frozenset({Role.BUREAU}),
     "dashboards.street": frozenset({Role.BUREAU, Role.STREET}),
+    "dashboards.survey_report": frozenset({Role.BUREAU}),  # the annual survey report (a background job)
     "residents.view": ALL_ROLES,
     "residents.register": frozenset({Role.STREET, Role.COMMITTEE, Role.DEPARTMENT}),
     "residents.edit": frozenset({Role.STREET, Role.COMMITTEE}),

@@ -7,9 +7,13 @@ from django.core.exceptions import ValidationError
 from community_admin.accounts import scoping
 from community_admin.accounts.models import ScopeLevel, User
 from community_admin.dashboards.exporters import CommitteeExporter
+from community_admin.dashboards.reports import documents
+from community_admin.dashboards.reports.figures import clean_year
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
 
 COMMITTEE_EXPORT = "dashboards.committee_export"
+SURVEY_REPORT = "dashboards.survey_report"
+ERR_REPORT_FORMAT = "格式：请选择 pdf 或 xlsx（收到“{value}”）。"
 ERR_EXPORT_UNKNOWN_PARAM = "未知的参数：{names}"
 ERR_EXPORT_STREET_NOT_VISIBLE = "没有可导出的街道：{code}"
 
@@ -54,6 +58,36 @@ register(
         run=_run_committee_export,
         clean_params=_clean_committee_export_params,
         scope=_committee_export_scope,
+        on_duplicate="join",
+    )
+)
+
+
+def _clean_survey_report_params(params: dict[str, Any], user: User) -> dict[str, Any]:
+    unknown = set(params) - {"year", "format"}
+    if unknown:
+        raise ValidationError({"params": ERR_EXPORT_UNKNOWN_PARAM.format(names="、".join(sorted(unknown)))})
+    year = clean_year(params.get("year", ""))
+    fmt = str(params.get("format") or "pdf").lower()
+    if fmt not in documents.FORMATS:
+        raise ValidationError({"format": ERR_REPORT_FORMAT.format(value=params.get("format"))})
+    return {"year": year, "format": fmt}
+
+
+def _run_survey_report(ctx: JobContext) -> JobOutput:
+    report = documents.survey_report(year=ctx.params["year"], user=ctx.user, fmt=ctx.params["format"])
+    path = ctx.workdir / f"survey-report.{report.extension}"
+    report.write(path, progress=ctx.progress)
+    return JobOutput(path=path, filename=report.filename, content_type=report.content_type)
+
+
+register(
+    JobKind(
+        name=SURVEY_REPORT,
+        label="生成社区工作调研报告",
+        permission="dashboards.survey_report",
+        run=_run_survey_report,
+        clean_params=_clean_survey_report_params,
         on_duplicate="join",
     )
 )

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping
@@ -9,8 +10,11 @@ from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
 from community_admin.dashboards import selectors as dashboard_selectors
 from community_admin.dashboards.forms import CommitteeEditForm, OfficeNormChoiceForm
+from community_admin.dashboards.jobs import SURVEY_REPORT
 from community_admin.org import selectors, services
 from community_admin.org.models import Committee, ServiceCentre, Street
+
+REPORT_YEARS_OFFERED = 5
 
 
 class HomeView(PermissionRequiredMixin, TemplateView):
@@ -152,7 +156,16 @@ class DistrictDashboardPage(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         figures = dashboard_selectors.district_figures(Committee.objects.all(), Street.objects.all())
-        return super().get_context_data(figures=figures, title="全区概况", **kwargs)
+        this_year = timezone.localdate().year
+        return super().get_context_data(
+            figures=figures,
+            title="全区概况",
+            report_kind=SURVEY_REPORT
+            if has_permission(self.request.user, "dashboards.survey_report")
+            else None,
+            report_years=range(this_year, this_year - REPORT_YEARS_OFFERED, -1),
+            **kwargs,
+        )
 
 
 class StreetDashboardPage(PermissionRequiredMixin, TemplateView):
