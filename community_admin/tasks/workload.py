@@ -17,7 +17,9 @@ def assignments_received(committee_ids: list[int], start, end) -> dict[int, int]
     """Tasks that reached each committee in the period and were not refused on its behalf."""
     since, until = workload.moments(start, end)
     rows = (
-        TaskAssignment.objects.filter(committee_id__in=committee_ids, created_at__gte=since, created_at__lt=until)
+        TaskAssignment.objects.filter(
+            committee_id__in=committee_ids, created_at__gte=since, created_at__lt=until
+        )
         .exclude(status=TaskAssignment.Status.REFUSED)
         .values("committee_id")
         .annotate(n=Count("id"))

@@ -17,7 +17,9 @@ def test_certificates_issued_and_requests_refused_count_as_load(world, people, t
         services.certificate_issue(
             actor=world.committee_user, person=people["A1"], certificate_type=types["residence"]
         )
-    services.certificate_issue(actor=world.committee_user, person=people["A1"], certificate_type=types["only-home"])
+    services.certificate_issue(
+        actor=world.committee_user, person=people["A1"], certificate_type=types["only-home"]
+    )
     today = timezone.localdate()
     ids = [world.committee_a1.pk, world.committee_a2.pk]
 

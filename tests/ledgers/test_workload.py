@@ -13,7 +13,9 @@ DISPUTE = {"found_on": "2025-01-02", "parties": "王某与李某", "kind": "邻�
 
 def test_entries_written_into_manual_books_count_as_load(world, books):
     for committee in (world.committee_a1, world.committee_a1, world.committee_b1):
-        services.entry_create(actor=world.bureau, book=books["zz_disputes"], committee=committee, data=DISPUTE)
+        services.entry_create(
+            actor=world.bureau, book=books["zz_disputes"], committee=committee, data=DISPUTE
+        )
     today = timezone.localdate()
     ids = [world.committee_a1.pk, world.committee_a2.pk, world.committee_b1.pk]
 

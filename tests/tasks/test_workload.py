@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_tasks_received_count_as_load_and_a_refused_one_does_not(world, items, submit):
     task = submit()
     assignment_a2 = task.assignments.get(committee=world.committee_a2)
-    services.task_assignment_refuse(actor=world.street_user, assignment=assignment_a2, reason="不属于社区职责")
+    services.task_assignment_refuse(
+        actor=world.street_user, assignment=assignment_a2, reason="不属于社区职责"
+    )
     today = timezone.localdate()
     ids = [world.committee_a1.pk, world.committee_a2.pk, world.committee_b1.pk]
 
