@@ -8,9 +8,10 @@ hours and can stand beside the time spent serving residents."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.functional import Promise
 
 # (committee ids, first day, last day, both inclusive) -> {committee id: units}; committees without work may be absent.
@@ -52,3 +53,13 @@ def counts(committee_ids: Iterable[int], start: date, end: date) -> dict[str, di
     if not ids:
         return {c.name: {} for c in all_counters()}
     return {c.name: dict(c.count(ids, start, end)) for c in all_counters()}
+
+
+def moments(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period's first and last days as [from, to) moments in the local time zone, for counters over a
+    timestamp: a range on the column itself uses its index (a `__date` lookup would not)."""
+    tz = timezone.get_current_timezone()
+    return (
+        datetime.combine(start, time.min, tzinfo=tz),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
+    )

@@ -8,6 +8,15 @@ from tests.factories import HouseholdFactory, PersonFactory
 
 
 @pytest.fixture(autouse=True)
+def only_test_counters(monkeypatch):
+    """The balance's logic is tested against the counters these tests register, not against whatever the
+    other apps register (tests/<app>/test_workload.py test those, and the balance with them)."""
+    from community_admin.core import workload
+
+    monkeypatch.setattr(workload, "_counters", {})
+
+
+@pytest.fixture(autouse=True)
 def attachment_storage(settings, tmp_path):
     """Attachments go to a folder of the test's own."""
     settings.STORAGES = {

@@ -1,0 +1,38 @@
+"""The administrative load of tasks pushed onto committees, for the services' balance (core/workload.py)."""
+
+from decimal import Decimal
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from community_admin.core import workload
+
+from .models import TaskAssignment
+
+# A task a committee takes on costs, by the report's account of pushed-down work, about half a working day.
+HOURS_PER_TASK = Decimal("4")
+
+
+def assignments_received(committee_ids: list[int], start, end) -> dict[int, int]:
+    """Tasks that reached each committee in the period and were not refused on its behalf."""
+    since, until = workload.moments(start, end)
+    rows = (
+        TaskAssignment.objects.filter(
+            committee_id__in=committee_ids, created_at__gte=since, created_at__lt=until
+        )
+        .exclude(status=TaskAssignment.Status.REFUSED)
+        .values("committee_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["committee_id"]: row["n"] for row in rows}
+
+
+workload.register(
+    workload.LoadCounter(
+        name="tasks.assignments",
+        label=_("派发任务"),
+        count=assignments_received,
+        hours_each=HOURS_PER_TASK,
+    )
+)
