@@ -52,6 +52,9 @@ def survey_figures(*, year: int, user) -> dict:
     streets = scoping.visible_streets(user)
     base = dashboard_selectors.district_figures(committees, streets)
     committee_ids = list(committees.values_list("pk", flat=True))
+    # The registry's counts are the costly read at full scale (a pass over every person): read them once for
+    # the office and staffing checks. (district_figures and the services' balance read their own.)
+    counts = org_selectors.registry_counts(committee_ids)
     figures = {
         "year": year,
         "as_of": timezone.localdate(),
@@ -62,8 +65,8 @@ def survey_figures(*, year: int, user) -> dict:
         "ledgers": _ledgers(user, committees, year, base),
         "certificates": _certificates(user, year),
         "funding": _funding(committees, year),
-        "office": _office(committees),
-        "staff": _staff(user, committees, year, base),
+        "office": _office(committees, counts),
+        "staff": _staff(user, committees, year, base, counts),
         "services": _services(committees, year),
     }
     figures["by_street"] = _street_table(figures, base)
@@ -197,8 +200,8 @@ def _flag_counts(budgets) -> dict[str, int]:
     return {str(funding_selectors.FlagKind.LABELS[k]): n for k, n in counts.items()}
 
 
-def _office(committees) -> dict:
-    rows = org_selectors.committees_with_figures(committees.order_by("street__code", "code"))
+def _office(committees, counts: dict) -> dict:
+    rows = org_selectors.committees_with_figures(committees.order_by("street__code", "code"), counts=counts)
     checked = [(c, f) for c, f in rows if f.office]
     chosen = checked[0][1].office.norm_name if checked else None
     short = [(c, f) for c, f in checked if not f.office.compliant]
@@ -233,8 +236,8 @@ def _count_by_street(rows) -> dict[int, int]:
     return out
 
 
-def _staff(user, committees, year: int, base: dict) -> dict:
-    gaps = staff_selectors.staffing_gaps(committees)
+def _staff(user, committees, year: int, base: dict, counts: dict) -> dict:
+    gaps = staff_selectors.staffing_gaps(committees, counts=counts)
     _, turnover = staff_selectors.turnover_by_year(user, years=list(range(year - TREND_YEARS + 1, year + 1)))
     pay = PayPolicy.objects.filter(year__lte=year).order_by("-year").first()
     evaluation = _evaluations(user, committees, year)

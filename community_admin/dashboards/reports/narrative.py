@@ -159,17 +159,18 @@ def administrative_load(f: dict) -> Part:
     year = f["year"]
     part = Part("（一）社区承担大量行政职能，工作任务繁重")
     pending = f"，另有{items['pending']}项申请待审批" if items.get("pending") else ""
-    reasons = f"拒绝原因主要为{listing(a['refusal_reasons'])}。" if a["refusal_reasons"] else ""
+    reasons = f"按任务计，拒绝原因主要为{listing(a['refusal_reasons'], '件')}" if a["refusal_reasons"] else ""
     departments = (
-        f"被拒绝较多的部门有{listing(a['refusing_departments'], '件')}。" if a["refusing_departments"] else ""
+        f"；被拒绝较多的部门有{listing(a['refusing_departments'], '件')}" if a["refusing_departments"] else ""
     )
+    refusals = f"{reasons}{departments}。" if reasons else ""
     part.paragraphs.append(
         f"社区公共服务事项准入清单现有事项{items['total']}项，其中依法履行职责事项{items['duty']}项、"
         f"依法协助政府工作事项{items['assist']}项、不应由社区承担的事项{items['excluded']}项{pending}。"
         f"{year}年，各职能部门向社区下派工作任务{a['received']:,}件次，涉及{a['affairs']}类事务；"
         f"其中按准入清单准入{a['admitted']:,}件次，因不在清单内或经费未随事转而拒绝{a['refused']:,}件次，"
         f"占{ratio(a['refused'], a['received'])}；街道办事处代社区拒绝{a['refused_by_street']:,}件次；"
-        f"逾期未完成{a['overdue']:,}件次。随任务拨付经费{yuan(a['funding'])}。{reasons}{departments}"
+        f"逾期未完成{a['overdue']:,}件次。随任务拨付经费{yuan(a['funding'])}。{refusals}"
     )
     lg = f["ledgers"]
     part.paragraphs.append(
@@ -187,7 +188,8 @@ def administrative_load(f: dict) -> Part:
         f"{tiers['A']['types']}种；居民提供有关依据可以出具的有{tiers['B']['types']}种；社区无法确认真实性、"
         f"不能出具证明信及盖章的有{tiers['C']['types']}种。{year}年，全区社区出具证明{c['issued']:,}份"
         f"（直接出具{tiers['A']['issued']:,}份，凭证明材料出具{tiers['B']['issued']:,}份），"
-        f"拒绝出具并告知办理部门{c['refused']:,}次，占申请的{pct(c['refused_share'])}。{referred}"
+        f"拒绝出具并告知办理部门{c['refused']:,}次"
+        + (f"，占申请的{pct(c['refused_share'])}。{referred}" if c["issued"] + c["refused"] else "。")
     )
     part.charts.append(
         (
@@ -224,13 +226,13 @@ def services(f: dict) -> Part | None:
     part = Part("（二）社区自治功能弱化，行政化倾向明显")
     share = (
         f"行政事务折合工时{s['admin_hours']:,}小时，服务居民工时{s['service_hours']:,}小时，"
-        f"服务工作仅占{pct(s['service_share'])}。"
+        f"服务工作占{pct(s['service_share'])}。"
         if s["service_share"] is not None
         else ""
     )
     part.paragraphs.append(
         f"繁忙的行政和社会管理事务使社区居委会陷于被动应付的境地，出现了“一多三少”的现象。{f['year']}年，"
-        f"各社区入户走访{s['visits']:,}次，覆盖{s['households_reached']:,}户，仅占总户数的{pct(s['reach_share'])}，"
+        f"各社区入户走访{s['visits']:,}次，覆盖{s['households_reached']:,}户，占总户数的{pct(s['reach_share'])}，"
         f"每百户走访{s['visits_per_100_households']}次；组织社区群众活动{s['activities']:,}场、参与"
         f"{s['participants']:,}人次，每千名居民{s['activities_per_1000_residents']}场；志愿服务"
         f"{s['volunteer_hours']:,}小时，扶持社区社会组织{s['organisations_supported']}个。{share}"
@@ -261,10 +263,12 @@ def funding(f: dict) -> Part:
             f"{yuan(m['typical'])}；按此测算，{m['committees_short']}个社区的工作经费低于典型年支出，"
             f"缺口合计{yuan(m['shortfall_total'])}。随任务转入社区的经费{yuan(m['task_money'])}。{flags}"
         )
-    else:
+    elif m["typical"]:
         part.paragraphs.append(
             f"{year}年尚未核拨社区工作经费。以办公用房300平方米的社区为例，每年的费用约需{yuan(m['typical'])}。"
         )
+    else:
+        part.paragraphs.append(f"{year}年尚无采用的经费政策，也未核拨社区工作经费。")
     part.charts.append(
         (
             f"图7 {year}年每个社区平均经费与典型年支出（元）",
@@ -284,7 +288,12 @@ def staff(f: dict) -> Part:
     pay = s["pay"]
     pay_text = (
         f"{pay['year']}年社区工作人员工资标准为每人每月{pay['base_monthly']}元（如含五险为"
-        f"{pay['insured_monthly']}元），全省最低工资标准为{pay['minimum_wage']}元。"
+        f"{pay['insured_monthly']}元），全省最低工资标准为{pay['minimum_wage']}元"
+        + (
+            f"，基本工资低于最低工资标准{pay['minimum_wage'] - pay['base_monthly']}元，须补足。"
+            if pay["base_monthly"] < pay["minimum_wage"]
+            else "。"
+        )
         if pay
         else ""
     )
