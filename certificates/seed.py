@@ -1,5 +1,5 @@
-"""Demo district, certificates part: last year's certificates and refusals in every committee whose registry
-holds people, numbered 1..n per committee with no gap, each with its seal-log row (and, for tier B, its
+"""Demo district, certificates part: the last twelve months' certificates and refusals in every committee
+whose registry holds people, numbered 1..n per committee and year with no gap, each with its seal-log row (and, for tier B, its
 evidence records). PDFs are rendered on demand, never here. The whitelist itself comes with the migrations."""
 
 from datetime import date, datetime, time, timedelta
@@ -76,12 +76,14 @@ APPLICANTS_PER_COMMITTEE = 400
 
 
 def run(ctx: SeedContext) -> None:
-    year = timezone.localdate().year - 1
+    # The last twelve months, like the other parts' activity, so a dashboard's "last year" finds a full year.
+    last = timezone.localdate() - timedelta(days=1)
+    first = last - timedelta(days=364)
     if (
-        Certificate.objects.filter(year=year).exists()
-        or Refusal.objects.filter(refused_on__year=year).exists()
+        Certificate.objects.filter(issued_on__range=(first, last)).exists()
+        or Refusal.objects.filter(refused_on__range=(first, last)).exists()
     ):
-        ctx.say(f"[certificates] {year} 年的演示证明已存在，跳过。")
+        ctx.say(f"[certificates] {first} 至 {last} 的演示证明已存在，跳过。")
         return
     ensure_whitelist(ctx)
     rng = ctx.rng("certificates")
@@ -123,13 +125,16 @@ def run(ctx: SeedContext) -> None:
         return datetime.combine(day, time(rng.randint(8, 16), rng.randint(0, 59)), tzinfo=tz)
 
     def random_day() -> date:
-        return date(year, 1, 1) + timedelta(days=rng.randrange(365))
+        return first + timedelta(days=rng.randrange(365))
 
     for committee in committees:
         user = staff[committee.pk]
         people = people_by_committee[committee.pk]
         days = sorted(random_day() for _ in range(rng.randint(*issued_range)))
-        for number, day in enumerate(days, start=1):
+        numbers: dict[int, int] = {}  # serials are gapless per committee and year
+        for day in days:
+            year = day.year
+            number = numbers[year] = numbers.get(year, 0) + 1
             code = rng.choices(issued_types, weights=[WEIGHTS[c] for c in issued_types])[0]
             ct = types[code]
             at = moment(day)
@@ -161,7 +166,10 @@ def run(ctx: SeedContext) -> None:
                     void_reason="打印错误，已重新出具" if voided else "",
                 )
             )
-        counters.append(SerialCounter(committee=committee, year=year, last_number=len(days)))
+        counters.extend(
+            SerialCounter(committee=committee, year=year, last_number=n)
+            for year, n in sorted(numbers.items())
+        )
         for _ in range(rng.randint(*refused_range)):
             code = rng.choices(refused_types, weights=[WEIGHTS[c] for c in refused_types])[0]
             ct = types[code]
@@ -185,11 +193,13 @@ def run(ctx: SeedContext) -> None:
 
     Certificate.objects.bulk_create(certificates, batch_size=BATCH)
     saved = {
-        (c.committee_id, c.number): c.pk
-        for c in Certificate.objects.filter(year=year).only("pk", "committee_id", "number")
+        (c.committee_id, c.year, c.number): c.pk
+        for c in Certificate.objects.filter(issued_on__range=(first, last)).only(
+            "pk", "committee_id", "year", "number"
+        )
     }
     for cert in certificates:
-        cert.pk = saved[(cert.committee_id, cert.number)]
+        cert.pk = saved[(cert.committee_id, cert.year, cert.number)]
     SerialCounter.objects.bulk_create(counters, batch_size=BATCH)
     Refusal.objects.bulk_create(refusals, batch_size=BATCH)
     SealUse.objects.bulk_create(
@@ -227,7 +237,7 @@ def run(ctx: SeedContext) -> None:
             )
     Evidence.objects.bulk_create(evidence_rows, batch_size=BATCH)
     ctx.say(
-        f"[certificates] {year} 年：{len(committees)} 个社区出具证明 {len(certificates)} 份"
+        f"[certificates] {first} 至 {last}：{len(committees)} 个社区出具证明 {len(certificates)} 份"
         f"（证明材料 {len(evidence_rows)} 份），不予出具并告知 {len(refusals)} 次。"
     )
 

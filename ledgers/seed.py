@@ -1,7 +1,7 @@
 """Demo district, ledgers part: the report's catalogue, and plausible entries in the manual books of every
 committee (this year's periods so far; last year's closed). Derived books need no seed: they read the registry."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -46,6 +46,7 @@ def run(ctx: SeedContext) -> None:
         ctx.say("[ledgers] 台账条目已存在，跳过。")
         return
     rng = ctx.rng("ledgers")
+    clock = ctx.rng("ledgers.written")  # its own stream: the entries stay what they were before it existed
     today = timezone.localdate()
     committees = list(Committee.objects.order_by("code"))
     if ctx.scale == "small":
@@ -54,6 +55,7 @@ def run(ctx: SeedContext) -> None:
     actors = {u.committee_id: u for u in User.objects.filter(role=Role.COMMITTEE, committee__in=committees)}
     people = _people_by_committee(committees)
     entries = []
+    written = []  # when each entry was written: within its period, never after today
     closed = []
     for committee in committees:
         actor = actors.get(committee.pk)
@@ -68,9 +70,14 @@ def run(ctx: SeedContext) -> None:
                         _check(book, data, today)
                         entries.append(LedgerEntry(period=period, data=data, created_by=actor))
                 start = periods.start_of(book.period, key)
+                written.extend(_written_at(clock, start, today) for _ in range(len(entries) - len(written)))
                 if start and start.year < today.year:
                     closed.append(period.pk)
     created = LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+    for entry, moment in zip(created, written, strict=True):
+        entry.created_at = moment
+    # bulk_create stamps every row "now"; the administrative load counter reads when entries were written.
+    LedgerEntry.objects.bulk_update(created, ["created_at"], batch_size=2000)
     LedgerEntryRevision.objects.bulk_create(
         [
             LedgerEntryRevision(
@@ -88,6 +95,16 @@ def run(ctx: SeedContext) -> None:
     ctx.say(
         f"[ledgers] {len(committees)} 个社区的手工台账：{len(created)} 条，{len(closed)} 个往年期间已关账。"
     )
+
+
+def _written_at(rng, start: date | None, today: date) -> datetime:
+    first = start or today - timedelta(days=364)
+    day = first + timedelta(days=rng.randint(0, max(0, min(27, (today - first).days))))
+    moment = datetime.combine(
+        day, time(rng.randint(8, 17), rng.randint(0, 59)), tzinfo=timezone.get_current_timezone()
+    )
+    now = timezone.now()
+    return moment if moment < now else now - timedelta(minutes=rng.randint(1, 120))
 
 
 def _check(book: LedgerBook, data: dict, today: date) -> None:

@@ -14,11 +14,11 @@ HOURS_PER_TASK = Decimal("4")
 
 
 def assignments_received(committee_ids: list[int], start, end) -> dict[int, int]:
-    """Tasks that reached each committee in the period and were not refused on its behalf."""
+    """Tasks submitted to each committee in the period and not refused on its behalf."""
     since, until = workload.moments(start, end)
     rows = (
         TaskAssignment.objects.filter(
-            committee_id__in=committee_ids, created_at__gte=since, created_at__lt=until
+            committee_id__in=committee_ids, task__submitted_at__gte=since, task__submitted_at__lt=until
         )
         .exclude(status=TaskAssignment.Status.REFUSED)
         .values("committee_id")

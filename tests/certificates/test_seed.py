@@ -1,7 +1,10 @@
+from datetime import timedelta
 from io import StringIO
 
 import pytest
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
 
 from certificates import seed
 from certificates.models import Certificate, Evidence, Refusal, SealUse, SerialCounter
@@ -22,12 +25,17 @@ def test_a_year_of_gapless_certificates_and_refusals_per_committee(world):
     for committee in (world.committee_a1, world.committee_b1):
         PersonFactory.create_batch(3, household__committee=committee)
     run("full")
-    per_committee = Certificate.objects.values("committee").annotate(n=Count("id"), top=Max("number"))
-    assert len(per_committee) == 2
-    for row in per_committee:
-        assert row["n"] == row["top"] >= seed.FULL_ISSUED[0]
-        counter = SerialCounter.objects.get(committee_id=row["committee"])
+    per_year = Certificate.objects.values("committee", "year").annotate(n=Count("id"), top=Max("number"))
+    assert {row["committee"] for row in per_year} == {world.committee_a1.pk, world.committee_b1.pk}
+    for row in per_year:
+        assert row["n"] == row["top"]
+        counter = SerialCounter.objects.get(committee_id=row["committee"], year=row["year"])
         assert counter.last_number == row["n"]
+    assert Certificate.objects.filter(committee=world.committee_a1).count() >= seed.FULL_ISSUED[0]
+    assert not Certificate.objects.exclude(year=ExtractYear("issued_on")).exists()
+    last = timezone.localdate() - timedelta(days=1)
+    assert last - timedelta(days=364) <= Certificate.objects.aggregate(m=Min("issued_on"))["m"]
+    assert Certificate.objects.aggregate(m=Max("issued_on"))["m"] <= last
     assert SealUse.objects.count() == Certificate.objects.count()
     tier_b = Certificate.objects.filter(tier="B")
     assert tier_b.exists()
