@@ -71,7 +71,7 @@ def test_the_pdf_and_the_workbook_follow_the_data(world, tmp_path):
     documents.SurveyReportPdf(year=YEAR, user=world.bureau).write(pdf)
     text = flat(pdf_text(pdf))
     assert "全区共有2个街道，成立了4个社区居委会" in text
-    assert f"{YEAR}年辞职1人" in text
+    assert f"{YEAR}年1人（{YEAR}年另有退休0人）" in text
     documents.SurveyReportXlsx(year=YEAR, user=world.bureau).write(xlsx)
     after = load_workbook(xlsx)
     assert cell(after, "一、基本状况", "社区居委会") == 4

@@ -303,7 +303,7 @@ def staff(f: dict) -> Part:
         n for state, n in s["secondments"].items() if state not in ("active", "ended", "rejected")
     )
     part.paragraphs.append(
-        f"{pay_text}近几年社区工作人员辞职人数为：{trend}；{year}年辞职{s['resigned']}人、退休{s['retired']}人。"
+        f"{pay_text}近几年社区工作人员辞职人数为：{trend}（{year}年另有退休{s['retired']}人）。"
         f"{reasons}此外，全区社工共{w['social_workers']}人，借调到街道办事处或区直有关部门工作的达"
         f"{w['seconded']}人，占{pct(s['seconded_share'])}，另有{open_secondments}件借调申请正在办理，"
         f"增加了社区人员的工作压力。"
