@@ -157,9 +157,12 @@ def _admin_hours_each() -> dict[str, Decimal]:
     return {c.name: c.hours_each for c in workload.all_counters()}
 
 
-def committee_balances(committees: QuerySet[Committee], period: Period) -> list[tuple[Committee, Balance]]:
-    """Each committee's balance: the registry's counts (3 queries), the services' (4), one per load counter."""
-    rows = org_selectors.committees_with_figures(committees)
+def committee_balances(
+    committees: QuerySet[Committee], period: Period, *, counts: dict | None = None
+) -> list[tuple[Committee, Balance]]:
+    """Each committee's balance: the registry's counts (3 queries, or none given `counts` from
+    org_selectors.registry_counts), the services' (4), one per load counter."""
+    rows = org_selectors.committees_with_figures(committees, counts=counts)
     ids = [c.pk for c, _ in rows]
     service = service_counts(ids, period)
     admin = workload.counts(ids, period.start, period.end)

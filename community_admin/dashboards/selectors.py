@@ -3,18 +3,24 @@ street). Each capability contributes its section; the query count does not grow 
 
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
 from certificates import selectors as certificate_selectors
+from certificates.models import Certificate, Refusal
+from community_admin.core import workload
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Committee, ServiceCentre, Street
 from community_admin.tasks import selectors as task_selectors
 from funding import selectors as funding_selectors
-from ledgers.models import LedgerBook, LedgerCategory
+from ledgers.models import LedgerBook, LedgerCategory, LedgerEntry
+from services import selectors as service_selectors
+from services.balance import Period
 from staff import selectors as staff_selectors
-from staff.models import Departure, Secondment, Worker
+from staff.models import AccountabilityRecord, Departure, EvaluationRound, EvaluationScore, Secondment, Worker
+from staff.services import score_expression
 
 
 def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street]) -> dict:
@@ -25,6 +31,8 @@ def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street])
     streets = list(streets.order_by("code"))
     street_ids = [s.pk for s in streets]
     kinds = Counter(c.kind for c, _ in rows)
+    period = last_twelve_months()
+    by_street = _street_breakdown(rows, streets)
     figures = {
         "streets": len(street_ids),
         "committees": len(rows),
@@ -43,15 +51,145 @@ def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street])
             "members_required": sum(f.members_required for _, f in rows),
             "social_workers_required": sum(f.social_workers_required for _, f in rows),
         },
-        "by_street": _street_breakdown(rows, streets),
+        "by_street": by_street,
         **_staff_section(committees, counts),
+        "evaluations": _evaluation_section(committees),
         **_tasks_section(committees),
         **_funding_section(committees),
-        # The district's catalogues (the same for every street).
+        # The district's catalogue (the same for every street) and the work done in the last twelve months.
         "certificate_types": certificate_selectors.tier_counts(),
-        "ledger": {"categories": LedgerCategory.objects.count(), "books": LedgerBook.objects.count()},
+        "certificates": _certificate_section(committees, period, by_street),
+        "ledger": _ledger_section(committees, period),
+        "services": _services_section(committees, counts, period, by_street),
     }
     return figures
+
+
+def last_twelve_months() -> Period:
+    """The window of the dashboards' activity figures (certificates, ledger entries, the services' balance),
+    like resignations: a rolling year, so a figure never drops to nothing on 1 January."""
+    today = timezone.localdate()
+    return Period(today - timedelta(days=364), today)
+
+
+def _period(period: Period) -> dict:
+    return {"since": period.start.isoformat(), "until": period.end.isoformat()}
+
+
+def _certificate_section(committees: QuerySet[Committee], period: Period, by_street: list[dict]) -> dict:
+    """Certificates issued (voided ones apart) and requests refused, by tier and by street: two queries."""
+    tiers = {"A": 0, "B": 0, "C": 0}
+    issued, refused, voided = dict(tiers), dict(tiers), 0
+    streets = {s["id"]: s for s in by_street}
+    for s in by_street:
+        s["certificates_issued"] = s["certificates_refused"] = 0
+    certificates = (
+        Certificate.objects.filter(committee__in=committees, issued_on__range=(period.start, period.end))
+        .values_list("committee__street_id", "tier", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for street_id, tier, status, n in certificates:
+        if status == Certificate.Status.VOIDED:
+            voided += n
+            continue
+        issued[tier] = issued.get(tier, 0) + n
+        if street_id in streets:
+            streets[street_id]["certificates_issued"] += n
+    refusals = (
+        Refusal.objects.filter(committee__in=committees, refused_on__range=(period.start, period.end))
+        .values_list("committee__street_id", "certificate_type__tier")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for street_id, tier, n in refusals:
+        refused[tier] = refused.get(tier, 0) + n
+        if street_id in streets:
+            streets[street_id]["certificates_refused"] += n
+    return {**_period(period), "issued": issued, "refused": refused, "voided": voided}
+
+
+def _ledger_section(committees: QuerySet[Committee], period: Period) -> dict:
+    """The catalogue (15 categories, 40+ books; derived books are views of the registry) and the entries the
+    committees typed into the manual books in the period: three queries."""
+    books = dict(
+        LedgerBook.objects.filter(active=True)
+        .order_by()
+        .values_list("source")
+        .annotate(n=Count("id"))
+        .values_list("source", "n")
+    )
+    since, until = workload.moments(period.start, period.end)
+    entries = LedgerEntry.objects.filter(
+        removed=False, period__committee__in=committees, created_at__gte=since, created_at__lt=until
+    ).aggregate(n=Count("id"), books=Count("period__book", distinct=True))
+    return {
+        "categories": LedgerCategory.objects.count(),
+        "books": sum(books.values()),
+        "manual_books": books.get(LedgerBook.Source.MANUAL, 0),
+        "derived_books": books.get(LedgerBook.Source.DERIVED, 0),
+        **_period(period),
+        "entries": entries["n"],
+        "manual_books_in_use": entries["books"],
+    }
+
+
+def _evaluation_section(committees: QuerySet[Committee]) -> dict:
+    """The latest 德能勤绩廉 round: social workers evaluated, how many fell below its threshold, and the
+    accountability records still open: three queries."""
+    latest = EvaluationRound.objects.order_by("-year").first()
+    if latest is None:
+        return {"year": None, "evaluated": 0, "below_threshold": 0, "accountability_open": 0}
+    per_worker = (
+        EvaluationScore.objects.filter(round=latest, worker__committee__in=committees)
+        .values("worker")
+        .annotate(average=Avg(score_expression()))
+        .order_by()
+    )
+    averages = [row["average"] for row in per_worker]
+    return {
+        "year": latest.year,
+        "threshold": str(latest.threshold),
+        "evaluated": len(averages),
+        "below_threshold": sum(1 for a in averages if Decimal(str(a)) < latest.threshold),
+        "accountability_open": AccountabilityRecord.objects.filter(
+            round=latest, worker__committee__in=committees, status=AccountabilityRecord.Status.OPEN
+        ).count(),
+    }
+
+
+def _services_section(
+    committees: QuerySet[Committee], counts: dict, period: Period, by_street: list[dict]
+) -> dict:
+    """The residents' side beside the administrative load ("一多三少", services/balance.py), for the period."""
+    rows = service_selectors.committee_balances(committees, period, counts=counts)
+    total = service_selectors.total([b for _, b in rows], period)
+    streets = {s["id"]: s for s in by_street}
+    for street, balance in service_selectors.street_balances(rows, period):
+        if street.pk in streets:
+            streets[street.pk]["service_index"] = str(balance.service_index)
+            streets[street.pk]["service_share"] = _str(balance.service_share)
+    s = total.service
+    return {
+        **_period(period),
+        "visits": s.visits,
+        "households_reached": s.households_reached,
+        "reach_share": str(total.reach_share),
+        "activities": s.activities,
+        "participants": s.participants,
+        "volunteer_hours": str(s.volunteer_hours),
+        "organisations_supported": s.organisations_supported,
+        "service_index": str(total.service_index),
+        "service_hours": str(total.service_hours),
+        "admin_hours": str(total.admin_hours),
+        "service_share": _str(total.service_share),
+        "admin": dict(total.admin),
+        "committees_flagged": sum(1 for _, b in rows if b.flagged),
+    }
+
+
+def _str(value) -> str | None:
+    return None if value is None else str(value)
 
 
 def _funding_section(committees: QuerySet[Committee]) -> dict:

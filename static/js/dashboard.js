@@ -57,5 +57,22 @@
       ] }],
     });
   }
+  if (figures.certificates) {
+    draw("chart-certificates", {
+      legend: {}, grid: { left: 50, right: 10, bottom: 60 },
+      xAxis: { type: "category", data: streets, axisLabel: { rotate: 40 } }, yAxis: { type: "value" },
+      series: [bar("出具", "certificates_issued"), bar("不予出具并告知", "certificates_refused")],
+    });
+  }
+  const v = figures.services;
+  if (v) {
+    draw("chart-balance", {
+      tooltip: { trigger: "item" }, legend: { bottom: 0 },
+      series: [{ type: "pie", radius: ["35%", "65%"], data: [
+        { name: "服务居民", value: Number(v.service_hours) },
+        { name: "行政事务", value: Number(v.admin_hours) },
+      ] }],
+    });
+  }
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 })();

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from community_admin.accounts.models import User
 from tests.factories import CommitteeFactory, PersonFactory, ServiceCentreFactory
@@ -45,6 +46,17 @@ def test_the_district_figures_reproduce_the_report(demo, login):
     assert data["service_items"]["total"] > 80
     assert data["certificate_types"] == {"A": 2, "B": 6, "C": 15}
     assert data["ledger"]["categories"] == 15 and data["ledger"]["books"] >= 40
+    assert data["ledger"]["derived_books"] + data["ledger"]["manual_books"] == data["ledger"]["books"]
+    assert data["ledger"]["entries"] > 0
+    certificates = data["certificates"]
+    assert certificates["issued"]["A"] > 0 and certificates["refused"]["C"] > 0
+    assert certificates["issued"]["C"] == 0  # tier C is never issued
+    assert sum(s["certificates_issued"] for s in data["by_street"]) == sum(certificates["issued"].values())
+    assert data["evaluations"]["evaluated"] > 0
+    services = data["services"]
+    assert services["visits"] > 0 and services["activities"] > 0
+    assert set(services["admin"]) >= {"tasks.assignments", "certificates.issued", "ledgers.entries"}
+    assert services["service_share"] is not None
     assert float(data["funding"]["total"]) > 0 and data["funding"]["flags"]["shortfall"] > 0
 
 
@@ -76,7 +88,8 @@ def test_the_query_count_does_not_grow_with_the_committees(world, login):
         committee = CommitteeFactory(street=world.street_b)
         PersonFactory(household__committee=committee)
         ServiceCentreFactory(committee=committee)
-    assert count() == few <= 30
+    # about 44: each section's few grouped queries (the services' balance and its load counters included)
+    assert count() == few <= 50
 
 
 def test_a_street_dashboard_is_that_street_only(world, login):
@@ -90,3 +103,39 @@ def test_a_street_dashboard_is_that_street_only(world, login):
 def test_the_dashboard_page_embeds_its_figures_and_the_vendored_charts(world, login):
     body = login(world.bureau).get(reverse("dashboards:district")).content.decode()
     assert 'id="dashboard-figures"' in body and "vendor/echarts/echarts.min.js" in body
+
+
+def test_the_activity_sections_follow_the_data(world, login):
+    from certificates import services as certificate_services
+    from certificates.models import CertificateType
+    from services import services as service_services
+    from tests.factories import ensure_certificate_whitelist
+
+    ensure_certificate_whitelist()
+    client = login(world.bureau)
+    before = client.get(reverse("dashboard-district")).json()
+    person = PersonFactory(household__committee=world.committee_a1)
+    certificate_services.certificate_issue(
+        actor=world.committee_user,
+        person=person,
+        certificate_type=CertificateType.objects.get(code="residence"),
+    )
+    certificate_services.certificate_issue(
+        actor=world.committee_user,
+        person=person,
+        certificate_type=CertificateType.objects.get(code="only-home"),
+    )
+    service_services.visit_record(
+        actor=world.committee_user,
+        household=person.household,
+        visited_on=timezone.localdate(),
+        purpose="elderly",
+        needs="独居老人",
+    )
+    after = client.get(reverse("dashboard-district")).json()
+    assert after["certificates"]["issued"]["A"] == before["certificates"]["issued"]["A"] + 1
+    assert after["certificates"]["refused"]["C"] == before["certificates"]["refused"]["C"] + 1
+    assert after["services"]["visits"] == before["services"]["visits"] + 1
+    assert after["services"]["admin"]["certificates.issued"] == 1
+    street_a = next(s for s in after["by_street"] if s["id"] == world.street_a.pk)
+    assert street_a["certificates_issued"] == 1 and street_a["certificates_refused"] == 1

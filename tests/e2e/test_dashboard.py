@@ -12,7 +12,8 @@ def test_the_bureau_opens_the_district_dashboard_and_the_charts_render(world, li
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/dashboard/")
     assert page.inner_text("[data-key=committees]") == "3"
-    for chart in ("chart-kinds", "chart-population", "chart-office", "chart-centres"):
+    charts = ("kinds", "population", "office", "centres", "staffing", "items", "certificates", "balance")
+    for chart in (f"chart-{name}" for name in charts):
         page.wait_for_selector(f"#{chart}[data-rendered='1'] canvas")
     screenshot("district-dashboard")
 

@@ -125,6 +125,10 @@ class _StreetRowSerializer(serializers.Serializer):
     population = serializers.IntegerField()
     floating = serializers.IntegerField()
     office_short = serializers.IntegerField()
+    certificates_issued = serializers.IntegerField(help_text="近十二个月出具证明（不含作废）")
+    certificates_refused = serializers.IntegerField(help_text="近十二个月不予出具并告知")
+    service_index = serializers.DecimalField(max_digits=4, decimal_places=1, required=False)
+    service_share = serializers.DecimalField(max_digits=4, decimal_places=3, allow_null=True, required=False)
 
 
 class _WorkersSerializer(serializers.Serializer):
@@ -174,6 +178,59 @@ class _FundingSerializer(serializers.Serializer):
     )
 
 
+class _TiersSerializer(serializers.Serializer):
+    A = serializers.IntegerField()
+    B = serializers.IntegerField()
+    C = serializers.IntegerField()
+
+
+class _CertificatesSerializer(serializers.Serializer):
+    since = serializers.DateField()
+    until = serializers.DateField()
+    issued = _TiersSerializer(help_text="按档出具（不含作废）")
+    refused = _TiersSerializer(help_text="按档不予出具并告知")
+    voided = serializers.IntegerField()
+
+
+class _LedgerSerializer(serializers.Serializer):
+    categories = serializers.IntegerField()
+    books = serializers.IntegerField()
+    manual_books = serializers.IntegerField()
+    derived_books = serializers.IntegerField(help_text="由人口库自动生成的台账本数")
+    since = serializers.DateField()
+    until = serializers.DateField()
+    entries = serializers.IntegerField(help_text="期间内手工登记的台账条目")
+    manual_books_in_use = serializers.IntegerField()
+
+
+class _EvaluationsSerializer(serializers.Serializer):
+    year = serializers.IntegerField(allow_null=True)
+    threshold = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+    evaluated = serializers.IntegerField()
+    below_threshold = serializers.IntegerField()
+    accountability_open = serializers.IntegerField()
+
+
+class _ServicesSerializer(serializers.Serializer):
+    since = serializers.DateField()
+    until = serializers.DateField()
+    visits = serializers.IntegerField()
+    households_reached = serializers.IntegerField()
+    reach_share = serializers.DecimalField(max_digits=4, decimal_places=2)
+    activities = serializers.IntegerField()
+    participants = serializers.IntegerField()
+    volunteer_hours = serializers.DecimalField(max_digits=12, decimal_places=1)
+    organisations_supported = serializers.IntegerField()
+    service_index = serializers.DecimalField(max_digits=4, decimal_places=1, help_text="服务指数（0–100）")
+    service_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    admin_hours = serializers.DecimalField(max_digits=12, decimal_places=2)
+    service_share = serializers.DecimalField(
+        max_digits=4, decimal_places=3, allow_null=True, help_text="服务居民时间占比；无行政事务来源时为空"
+    )
+    admin = serializers.DictField(child=serializers.IntegerField(), help_text="各行政事务来源的件数")
+    committees_flagged = serializers.IntegerField(help_text="“一多三少”社区数")
+
+
 class DashboardSerializer(serializers.Serializer):
     """Documents the dashboard's shape (DESIGN.md section 3); the figures are computed by dashboards.selectors."""
 
@@ -199,4 +256,7 @@ class DashboardSerializer(serializers.Serializer):
         child=serializers.IntegerField(),
         help_text="白名单各档类型数：A 直接出具，B 凭证明出具，C 不予出具并告知",
     )
-    ledger = serializers.DictField(child=serializers.IntegerField(), help_text="台账类别数与台账本数")
+    certificates = _CertificatesSerializer(help_text="近十二个月")
+    ledger = _LedgerSerializer()
+    evaluations = _EvaluationsSerializer(help_text="最近一次德能勤绩廉测评")
+    services = _ServicesSerializer(help_text="近十二个月服务居民与行政事务的平衡")
