@@ -53,7 +53,7 @@ def survey_figures(*, year: int, user) -> dict:
     base = dashboard_selectors.district_figures(committees, streets)
     committee_ids = list(committees.values_list("pk", flat=True))
     # The registry's counts are the costly read at full scale (a pass over every person): read them once for
-    # the office and staffing checks. (district_figures and the services' balance read their own.)
+    # the office, staffing and services checks (district_figures reads its own).
     counts = org_selectors.registry_counts(committee_ids)
     figures = {
         "year": year,
@@ -67,7 +67,7 @@ def survey_figures(*, year: int, user) -> dict:
         "funding": _funding(committees, year),
         "office": _office(committees, counts),
         "staff": _staff(user, committees, year, base, counts),
-        "services": _services(committees, year),
+        "services": _services(committees, year, counts),
     }
     figures["by_street"] = _street_table(figures, base)
     figures["committee_ids"] = committee_ids
@@ -130,12 +130,13 @@ def _ledgers(user, committees, year: int, base: dict) -> dict:
     kept = [b.books_kept for b in burden]
     typed = sum(b.entries_typed for b in burden)
     filled = sum(b.registry_rows for b in burden)
-    derived = burden[0].derived_books if burden else 0
+    catalogue = base["ledger"]
+    derived = catalogue.get("derived_books", burden[0].derived_books if burden else 0)
     return {
-        "categories": base["ledger"]["categories"],
-        "books": base["ledger"]["books"],
+        "categories": catalogue["categories"],
+        "books": catalogue["books"],
         "derived_books": derived,
-        "manual_books": base["ledger"]["books"] - derived,
+        "manual_books": catalogue.get("manual_books", catalogue["books"] - derived),
         "books_kept_average": round(sum(kept) / len(kept), 1) if kept else 0,
         "entries_typed": typed,
         "entries_per_committee": round(typed / len(burden), 1) if burden else 0,
@@ -160,6 +161,10 @@ def _certificates(user, year: int) -> dict:
                 "refused": row.refused if row else 0,
             }
         )
+    by_street = {
+        r.key: {"issued": r.issued, "refused": r.refused}
+        for r in certificate_selectors.statistics(user, group_by="street", year=year)
+    }
     issued = sum(r["issued"] for r in by_tier)
     refused = sum(r["refused"] for r in by_tier)
     return {
@@ -169,6 +174,7 @@ def _certificates(user, year: int) -> dict:
         "refused": refused,
         "refused_share": _share(refused, issued + refused),
         "referred_to": certificate_selectors.refusals_by_department(user, year=year)[:6],
+        "by_street": by_street,  # by street code
     }
 
 
@@ -289,10 +295,14 @@ def _evaluations(user, committees, year: int) -> dict | None:
     }
 
 
-def _services(committees, year: int) -> dict:
+def _services(committees, year: int, counts: dict) -> dict:
     period = Period.year(year)
-    rows = service_selectors.committee_balances(committees, period)
+    rows = service_selectors.committee_balances(committees, period, counts=counts)
     total = service_selectors.total([b for _, b in rows], period)
+    by_street = {
+        street.pk: {"service_index": balance.service_index}
+        for street, balance in service_selectors.street_balances(rows, period)
+    }
     s = total.service
     return {
         "visits": s.visits,
@@ -309,6 +319,8 @@ def _services(committees, year: int) -> dict:
         "admin_units": total.admin_units,
         "service_share": float(total.service_share) if total.service_share is not None else None,
         "service_index": total.service_index,
+        "committees_flagged": sum(1 for _, b in rows if b.flagged),
+        "by_street": by_street,
     }
 
 
@@ -316,10 +328,13 @@ def _street_table(figures: dict, base: dict) -> list[dict]:
     tasks = figures["admin_load"]["by_street"]
     staff = figures["staff"]["by_street"]
     office = figures["office"]["by_street"]
+    certificates = figures["certificates"]["by_street"]
+    services = figures["services"]["by_street"]
     out = []
     for s in base["by_street"]:
         t = tasks.get(s["id"], {})
         w = staff.get(s["id"], {})
+        c = certificates.get(s["code"], {})
         out.append(
             {
                 "name": s["name"],
@@ -339,6 +354,9 @@ def _street_table(figures: dict, base: dict) -> list[dict]:
                 "tasks_received": t.get("received", 0),
                 "tasks_admitted": t.get("admitted", 0),
                 "tasks_refused": t.get("refused", 0),
+                "certificates_issued": c.get("issued", 0),
+                "certificates_refused": c.get("refused", 0),
+                "service_index": services.get(s["id"], {}).get("service_index", Decimal("0")),
             }
         )
     return out

@@ -7,6 +7,7 @@ from decimal import Decimal
 from community_admin.dashboards.reports import charts
 from community_admin.dashboards.reports.charts import Series
 from community_admin.org import norms
+from services.balance import FLAG_BELOW_INDEX
 
 
 @dataclass
@@ -236,7 +237,12 @@ def services(f: dict) -> Part | None:
         f"每百户走访{s['visits_per_100_households']}次；组织社区群众活动{s['activities']:,}场、参与"
         f"{s['participants']:,}人次，每千名居民{s['activities_per_1000_residents']}场；志愿服务"
         f"{s['volunteer_hours']:,}小时，扶持社区社会组织{s['organisations_supported']}个。{share}"
-        f"服务指数为{s['service_index']}（满分100）。"
+        f"服务指数为{s['service_index']}（满分100）"
+        + (
+            f"，其中{s['committees_flagged']}个社区行政事务工时多于服务工时且服务指数低于{FLAG_BELOW_INDEX}，“一多三少”尤为突出。"
+            if s["committees_flagged"]
+            else "。"
+        )
     )
     if s["service_share"] is not None:
         part.charts.append(
@@ -396,6 +402,9 @@ STREET_HEADERS = [
     "下派任务",
     "准入",
     "拒绝",
+    "出具证明",
+    "拒绝出具",
+    "服务指数",
 ]
 STREET_KEYS = [
     "name",
@@ -415,12 +424,17 @@ STREET_KEYS = [
     "tasks_received",
     "tasks_admitted",
     "tasks_refused",
+    "certificates_issued",
+    "certificates_refused",
+    "service_index",
 ]
 
 
 def street_table(f: dict) -> Table:
     rows = [[r[k] for k in STREET_KEYS] for r in f["by_street"]]
-    totals = ["合计"] + [sum(r[i] for r in rows) for i in range(1, len(STREET_KEYS))]
+    # The service index is a score, not a count: its total is the district's own.
+    totals = ["合计"] + [sum(r[i] for r in rows) for i in range(1, len(STREET_KEYS) - 1)]
+    totals.append(f["services"]["service_index"])
     return Table(f"附表 各街道{f['year']}年主要指标", STREET_HEADERS, [*rows, totals])
 
 
