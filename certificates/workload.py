@@ -3,7 +3,6 @@ issued and every request turned away takes a committee worker's time."""
 
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from community_admin.core import workload
@@ -15,13 +14,9 @@ HOURS_PER_REFUSAL = Decimal("0.25")  # explain, write the referral slip
 
 
 def _per_committee(queryset, date_field: str, committee_ids: list[int], start, end) -> dict[int, int]:
-    rows = (
+    return workload.per_committee(
         queryset.filter(committee_id__in=committee_ids, **{f"{date_field}__range": (start, end)})
-        .values("committee_id")
-        .annotate(n=Count("id"))
-        .order_by()
     )
-    return {row["committee_id"]: row["n"] for row in rows}
 
 
 def certificates_issued(committee_ids: list[int], start, end) -> dict[int, int]:

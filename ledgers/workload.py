@@ -3,7 +3,6 @@ are views of the registry and cost nothing to keep; each entry written into a ma
 
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from community_admin.core import workload
@@ -15,15 +14,12 @@ HOURS_PER_ENTRY = Decimal("0.25")
 
 def entries_written(committee_ids: list[int], start, end) -> dict[int, int]:
     since, until = workload.moments(start, end)
-    rows = (
+    return workload.per_committee(
         LedgerEntry.objects.filter(
             period__committee_id__in=committee_ids, created_at__gte=since, created_at__lt=until
-        )
-        .values("period__committee_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        ),
+        "period__committee_id",
     )
-    return {row["period__committee_id"]: row["n"] for row in rows}
 
 
 workload.register(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -63,3 +64,9 @@ def moments(start: date, end: date) -> tuple[datetime, datetime]:
         datetime.combine(start, time.min, tzinfo=tz),
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz),
     )
+
+
+def per_committee(queryset, field: str = "committee_id") -> dict[int, int]:
+    """Rows of `queryset` per committee (`field` names the committee's id), in one grouped query."""
+    rows = queryset.values(field).annotate(units=Count("pk")).order_by()
+    return {row[field]: row["units"] for row in rows}

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from community_admin.core import workload
@@ -16,16 +15,11 @@ HOURS_PER_TASK = Decimal("4")
 def assignments_received(committee_ids: list[int], start, end) -> dict[int, int]:
     """Tasks submitted to each committee in the period and not refused on its behalf."""
     since, until = workload.moments(start, end)
-    rows = (
+    return workload.per_committee(
         TaskAssignment.objects.filter(
             committee_id__in=committee_ids, task__submitted_at__gte=since, task__submitted_at__lt=until
-        )
-        .exclude(status=TaskAssignment.Status.REFUSED)
-        .values("committee_id")
-        .annotate(n=Count("id"))
-        .order_by()
+        ).exclude(status=TaskAssignment.Status.REFUSED)
     )
-    return {row["committee_id"]: row["n"] for row in rows}
 
 
 workload.register(

@@ -11,6 +11,15 @@
     el.dataset.rendered = "1";
     charts.push(chart);
   }
+  // A ring chart; with nothing to show it says so (ECharts would draw equal slices for all-zero data).
+  function ring(id, data) {
+    const empty = data.every((d) => !d.value);
+    draw(id, Object.assign(
+      { tooltip: { trigger: "item" }, legend: { bottom: 0 },
+        series: [{ type: "pie", radius: ["35%", "65%"], data: empty ? [] : data }] },
+      empty ? { title: { text: "暂无数据", left: "center", top: "middle", textStyle: { color: "#999", fontSize: 14 } } } : {},
+    ));
+  }
   const bar = (name, key, stack) => ({ name, type: "bar", stack, data: figures.by_street.map((s) => s[key]) });
   draw("chart-kinds", {
     legend: {}, grid: { left: 40, right: 10, bottom: 60 },
@@ -22,13 +31,10 @@
     xAxis: { type: "category", data: streets, axisLabel: { rotate: 40 } }, yAxis: { type: "value" },
     series: [bar("常住人口", "population"), bar("流动人口", "floating")],
   });
-  draw("chart-office", {
-    tooltip: { trigger: "item" }, legend: { bottom: 0 },
-    series: [{ type: "pie", radius: ["35%", "65%"], data: [
-      { name: "达标", value: figures.office_space.compliant },
-      { name: "未达标", value: figures.office_space.short },
-    ] }],
-  });
+  ring("chart-office", [
+    { name: "达标", value: figures.office_space.compliant },
+    { name: "未达标", value: figures.office_space.short },
+  ]);
   const c = figures.service_centres;
   draw("chart-centres", {
     grid: { left: 90, right: 20 }, xAxis: { type: "value" },
@@ -47,15 +53,12 @@
   }
   const items = figures.service_items;
   if (items) {
-    draw("chart-items", {
-      tooltip: { trigger: "item" }, legend: { bottom: 0 },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: [
-        { name: "依法履行职责", value: items.duty },
-        { name: "依法协助政府", value: items.assist },
-        { name: "不应由社区承担", value: items.excluded },
-        { name: "审批中", value: items.pending },
-      ] }],
-    });
+    ring("chart-items", [
+      { name: "依法履行职责", value: items.duty },
+      { name: "依法协助政府", value: items.assist },
+      { name: "不应由社区承担", value: items.excluded },
+      { name: "审批中", value: items.pending },
+    ]);
   }
   if (figures.certificates) {
     draw("chart-certificates", {
@@ -66,13 +69,10 @@
   }
   const v = figures.services;
   if (v) {
-    draw("chart-balance", {
-      tooltip: { trigger: "item" }, legend: { bottom: 0 },
-      series: [{ type: "pie", radius: ["35%", "65%"], data: [
-        { name: "服务居民", value: Number(v.service_hours) },
-        { name: "行政事务", value: Number(v.admin_hours) },
-      ] }],
-    });
+    ring("chart-balance", [
+      { name: "服务居民", value: Number(v.service_hours) },
+      { name: "行政事务", value: Number(v.admin_hours) },
+    ]);
   }
   window.addEventListener("resize", () => charts.forEach((chart) => chart.resize()));
 })();
