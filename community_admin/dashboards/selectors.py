@@ -23,10 +23,14 @@ from staff.models import AccountabilityRecord, Departure, EvaluationRound, Evalu
 from staff.services import score_expression
 
 
-def district_figures(committees: QuerySet[Committee], streets: QuerySet[Street]) -> dict:
-    """The dashboard's figures for these committees (all of them, or one street's), with a per-street breakdown."""
+def district_figures(
+    committees: QuerySet[Committee], streets: QuerySet[Street], *, counts: dict | None = None
+) -> dict:
+    """The dashboard's figures for these committees (all of them, or one street's), with a per-street breakdown.
+    `counts`: the registry's counts for these committees when the caller has read them already."""
     committees = committees.order_by("street__code", "code")
-    counts = org_selectors.registry_counts(list(committees.values_list("pk", flat=True)))
+    if counts is None:
+        counts = org_selectors.registry_counts(list(committees.values_list("pk", flat=True)))
     rows = org_selectors.committees_with_figures(committees, counts=counts)
     streets = list(streets.order_by("code"))
     street_ids = [s.pk for s in streets]

@@ -50,11 +50,11 @@ def survey_figures(*, year: int, user) -> dict:
     """Everything the report prints, for what `user` sees (the bureau: the district)."""
     committees = scoping.visible_committees(user)
     streets = scoping.visible_streets(user)
-    base = dashboard_selectors.district_figures(committees, streets)
     committee_ids = list(committees.values_list("pk", flat=True))
     # The registry's counts are the costly read at full scale (a pass over every person): read them once for
-    # the office, staffing and services checks (district_figures reads its own).
+    # the dashboard's figures and the office, staffing and services checks.
     counts = org_selectors.registry_counts(committee_ids)
+    base = dashboard_selectors.district_figures(committees, streets, counts=counts)
     figures = {
         "year": year,
         "as_of": timezone.localdate(),
