@@ -47,7 +47,7 @@ class WorkerRevealOutputSerializer(serializers.Serializer):
 
 
 class WorkerRevealInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class StaffingRowSerializer(serializers.Serializer):
@@ -137,7 +137,7 @@ class SecondmentInputSerializer(serializers.Serializer):
     host_department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True
     )
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=1000)
     planned_start = serializers.DateField()
     planned_end = serializers.DateField(required=False, allow_null=True)
 
@@ -148,7 +148,7 @@ class SecondmentInputSerializer(serializers.Serializer):
 
 class OpinionInputSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=SecondmentOpinion.Side.choices)
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
@@ -171,7 +171,7 @@ class EndInputSerializer(serializers.Serializer):
 
 
 class RejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=1000)
 
 
 class PayrollLineSerializer(serializers.ModelSerializer):
