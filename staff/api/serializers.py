@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from community_admin.accounts.api.views import WholeIdField
 from community_admin.org.models import Committee, Department, Street
 from staff.models import SCORE_FIELDS, Payroll, PayrollLine, Post, Secondment, SecondmentOpinion, Worker
 
@@ -130,7 +131,7 @@ class SecondmentOutputSerializer(serializers.ModelSerializer):
 
 
 class SecondmentInputSerializer(serializers.Serializer):
-    worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.none())
+    worker = WholeIdField(queryset=Worker.objects.none())
     host_street = serializers.SlugRelatedField(
         slug_field="code", queryset=Street.objects.all(), required=False, allow_null=True
     )
@@ -234,7 +235,7 @@ class PayrollComputeInputSerializer(serializers.Serializer):
 
 class ScoreInputSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.none())
+    worker = WholeIdField(queryset=Worker.objects.none())
     representative = serializers.CharField(max_length=50)
     morality = serializers.IntegerField(min_value=0, max_value=100)
     ability = serializers.IntegerField(min_value=0, max_value=100)
