@@ -132,6 +132,8 @@ class JobStartView(PermissionRequiredMixin, View):
     def _back(request) -> str:
         target = request.POST.get("next", "")
         # a path on this site only: anything else would be taken by redirect() for a view name (500)
-        if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
             return target
         return reverse("jobs:list")
