@@ -3,6 +3,7 @@ row 3, the rows from row 4. Every row is checked before anything is written (`se
 
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -60,7 +61,7 @@ def read_book(file, *, book: LedgerBook, persons, today: date) -> ImportResult:
     result = ImportResult()
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, TypeError):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
         result.errors.append(RowError(0, "文件", ERR_FILE))
         return result
     try:

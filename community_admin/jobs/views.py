@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
@@ -130,6 +131,9 @@ class JobStartView(PermissionRequiredMixin, View):
     @staticmethod
     def _back(request) -> str:
         target = request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        # a path on this site only: anything else would be taken by redirect() for a view name (500)
+        if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}
+        ):
             return target
-        return "jobs:list"
+        return reverse("jobs:list")

@@ -19,6 +19,20 @@ ERR_COMMITTEE = "社区代码：不存在或不在您的管辖范围内。"
 ERR_BOOK = "台账代码：不存在或不在您的范围内。"
 
 
+ENTRY_FIELDS = {"book", "committee", "period", "non_field_errors"}
+
+
+def data_error(exc: DjangoValidationError) -> ValidationError:
+    """The services name a row's columns; in the API those are keys of the `data` field, so their errors go
+    under "data" (a client sent `data`, not `address`)."""
+    errors = drf_error(exc).detail
+    columns = {k: v for k, v in errors.items() if k not in ENTRY_FIELDS}
+    outer = {k: v for k, v in errors.items() if k in ENTRY_FIELDS}
+    if columns:
+        outer["data"] = columns
+    return ValidationError(outer)
+
+
 def committee_for(user, book: LedgerBook, code: str | None):
     committees = selectors.book_committees(user, book)
     if not code and user.role == Role.COMMITTEE:
@@ -151,7 +165,7 @@ class EntryViewSet(
                 data=fields["data"],
             )
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise data_error(exc) from exc
         return self._out(entry, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.EntryUpdateSerializer, responses=s.EntryOutputSerializer)
@@ -162,7 +176,7 @@ class EntryViewSet(
         try:
             entry = services.entry_update(actor=request.user, entry=entry, data=data.validated_data["data"])
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise data_error(exc) from exc
         return self._out(entry)
 
     def destroy(self, request, *args, **kwargs):

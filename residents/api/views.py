@@ -136,6 +136,10 @@ class PersonViewSet(
             raise drf_error(exc) from exc
         return self._out(person)
 
+    @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonOutputSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
     @extend_schema(request=s.RevealInputSerializer, responses=s.RevealOutputSerializer)
     @action(detail=True, methods=["post"], url_path="reveal-id")
     def reveal_id(self, request, pk=None):

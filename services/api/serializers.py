@@ -163,7 +163,7 @@ class OrganisationInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CommunityOrganisation.Kind.choices)
     founded_on = serializers.DateField(required=False, allow_null=True, default=None)
     filed = serializers.BooleanField(required=False, default=False)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class MemberInputSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from community_admin.accounts.api.views import WholeIdField
 from community_admin.org.models import Committee, Department, Street
 from staff.models import SCORE_FIELDS, Payroll, PayrollLine, Post, Secondment, SecondmentOpinion, Worker
 
@@ -47,7 +48,7 @@ class WorkerRevealOutputSerializer(serializers.Serializer):
 
 
 class WorkerRevealInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class StaffingRowSerializer(serializers.Serializer):
@@ -130,14 +131,14 @@ class SecondmentOutputSerializer(serializers.ModelSerializer):
 
 
 class SecondmentInputSerializer(serializers.Serializer):
-    worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.none())
+    worker = WholeIdField(queryset=Worker.objects.none())
     host_street = serializers.SlugRelatedField(
         slug_field="code", queryset=Street.objects.all(), required=False, allow_null=True
     )
     host_department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True
     )
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=1000)
     planned_start = serializers.DateField()
     planned_end = serializers.DateField(required=False, allow_null=True)
 
@@ -148,7 +149,7 @@ class SecondmentInputSerializer(serializers.Serializer):
 
 class OpinionInputSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=SecondmentOpinion.Side.choices)
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
@@ -171,7 +172,7 @@ class EndInputSerializer(serializers.Serializer):
 
 
 class RejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=1000)
 
 
 class PayrollLineSerializer(serializers.ModelSerializer):
@@ -234,7 +235,7 @@ class PayrollComputeInputSerializer(serializers.Serializer):
 
 class ScoreInputSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    worker = serializers.PrimaryKeyRelatedField(queryset=Worker.objects.none())
+    worker = WholeIdField(queryset=Worker.objects.none())
     representative = serializers.CharField(max_length=50)
     morality = serializers.IntegerField(min_value=0, max_value=100)
     ability = serializers.IntegerField(min_value=0, max_value=100)

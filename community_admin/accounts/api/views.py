@@ -2,6 +2,7 @@
 services' Django ValidationError as DRF's 400 naming the field."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 from community_admin.accounts import scoping
@@ -21,3 +22,12 @@ def drf_error(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(
         exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
     )
+
+
+class WholeIdField(serializers.PrimaryKeyRelatedField):
+    """An object id is a whole number: DRF's own field looks 1.5 up as object 1 (Django rounds it down)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, float | bool):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
