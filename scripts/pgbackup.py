@@ -9,7 +9,8 @@
 The database is DATABASE_URL's (from the environment or .env, as the settings read it) unless --database-url
 is given. `backup` writes `pg_dump -Fc` to var/backups/<db>-<timestamp>.dump and prints the path. `restore`
 loads a dump with `pg_restore --single-transaction --no-owner` into the target database (created when
-missing); a database that holds any table is refused unless --force, which drops and re-creates it.
+missing), then ANALYZE; a database that holds any table is refused unless --force, which drops and
+re-creates it.
 `drill` dumps the database, restores the dump into a scratch database, compares every table's row count and
 checksum on both sides, prints the comparison, drops the scratch database (unless --keep) and exits 1 on any
 difference. The dump and the source side of the comparison read one snapshot, so a live database compares
@@ -191,7 +192,9 @@ def check_dump_file(path: Path) -> None:
             raise Refused(f"{path} is not a pg_dump custom-format archive (made by `make backup`).")
 
 
-def restore(url: str, path: Path, *, target: str | None = None, force: bool = False) -> str:
+def restore(
+    url: str, path: Path, *, target: str | None = None, force: bool = False, analyze: bool = True
+) -> str:
     """Restore the dump into `target` (default: DATABASE_URL's database); returns the database's name."""
     check_dump_file(path)
     target = target or db_name(url)
@@ -218,6 +221,15 @@ def restore(url: str, path: Path, *, target: str | None = None, force: bool = Fa
             str(path),
         ]
     )
+    # A dump carries no planner statistics: without them the first queries plan badly until autovacuum runs.
+    if analyze:
+        conn = connect(with_db(url, target))
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute("ANALYZE")
+        finally:
+            conn.close()
     return target
 
 
