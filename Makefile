@@ -13,7 +13,8 @@ DEMO_ROW_DELAY_MS ?= 20
 WORKER_CONCURRENCY ?= 2
 WORKER_ARGS ?=
 
-.PHONY: demo test venv sysdeps sysdeps-test migrate seed serve serve-with-worker worker beat lint format check-deploy clean
+.PHONY: demo test venv sysdeps sysdeps-test migrate seed serve serve-with-worker worker beat lint format check-deploy \
+	backup restore restore-drill load-bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -81,6 +82,20 @@ format: venv
 check-deploy: venv
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=community.example.gov.cn \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# Backups of the PostgreSQL database named by DATABASE_URL (README, "Backup and restore").
+# `make backup` prints the dump's path; `make restore FILE=... [TARGET=db] [FORCE=1]` refuses a database that
+# has tables unless FORCE=1 (drop and re-create); `make restore-drill [KEEP=1]` restores into a scratch database
+# and compares every table's row count and checksum.
+backup: venv var
+	@$(PY) scripts/pgbackup.py backup
+
+restore: venv
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<db>-<timestamp>.dump [TARGET=db] [FORCE=1]" >&2; exit 2; }
+	@$(PY) scripts/pgbackup.py restore "$(FILE)" $(if $(TARGET),--target "$(TARGET)") $(if $(filter 1,$(FORCE)),--force)
+
+restore-drill: venv
+	@$(PY) scripts/pgbackup.py drill $(if $(filter 1,$(KEEP)),--keep)
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles var/celery-broker var/celerybeat-schedule var/job-results

@@ -13,6 +13,7 @@ command -v pdftotext >/dev/null 2>&1 || packages+=(poppler-utils)
 if [ "$want" = test ]; then
   [ -x /usr/bin/chromium ] || packages+=(chromium)
   command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)  # the real-worker test's broker
+  command -v pg_restore >/dev/null 2>&1 || packages+=(postgresql-client)  # the backup and restore-drill tests
 fi
 
 [ ${#packages[@]} -eq 0 ] && exit 0

@@ -282,7 +282,7 @@ class SecondmentMixin(PermissionRequiredMixin):
 def secondment_steps(s: Secondment) -> list[tuple[str, bool, str]]:
     opinions = {o.side for o in s.opinions.all()}
     return [
-        ("提出借调申请", True, f"{s.created_at:%Y-%m-%d}"),
+        ("提出借调申请", True, f"{timezone.localtime(s.created_at):%Y-%m-%d}"),
         ("派出单位书面意见", "sending" in opinions, ""),
         ("用人单位书面意见", "receiving" in opinions, ""),
         ("区政府批准", s.approved_on is not None, s.approval_document),

@@ -37,6 +37,13 @@ class World:
         }[role]
 
 
+@pytest.fixture(autouse=True)
+def _dashboards_uncached(settings):
+    """Every test sees the dashboards' figures as its own data make them (the cache is per process, and ids
+    repeat between tests); tests/dashboards/test_cache.py turns the cache on."""
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def world(db) -> World:
     street_a = StreetFactory(code="A", name="甲街道")

@@ -1,10 +1,13 @@
 """The figures of DESIGN.md section 3, computed from the data for a set of committees (the district, or one
 street). Each capability contributes its section; the query count does not grow with the committees."""
 
+import hashlib
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
@@ -23,6 +26,25 @@ from staff.models import AccountabilityRecord, Departure, EvaluationRound, Evalu
 from staff.services import score_expression
 
 
+def dashboard_figures(committees: QuerySet[Committee], streets: QuerySet[Street]) -> dict:
+    """`district_figures`, kept in the cache for DASHBOARD_CACHE_SECONDS (0: computed on every request). The
+    district's figures read every active person of the registry (about 1.5 s at full scale), and a dashboard
+    a minute old serves as well as a fresh one; the key is the exact set of committees and streets (and the
+    day, for the figures of the year), so a street's figures are never another scope's."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return district_figures(committees, streets)
+    committee_ids = list(committees.order_by("pk").values_list("pk", flat=True))
+    street_ids = list(streets.order_by("pk").values_list("pk", flat=True))
+    scope = f"{committee_ids}|{street_ids}|{timezone.localdate()}"
+    key = "dashboards:figures:" + hashlib.sha256(scope.encode()).hexdigest()
+    figures = cache.get(key)
+    if figures is None:
+        figures = district_figures(committees, streets)
+        cache.set(key, figures, seconds)
+    return figures
+
+
 def district_figures(
     committees: QuerySet[Committee], streets: QuerySet[Street], *, counts: dict | None = None
 ) -> dict:
@@ -38,6 +60,7 @@ def district_figures(
     period = last_twelve_months()
     by_street = _street_breakdown(rows, streets)
     figures = {
+        "computed_at": timezone.localtime().isoformat(timespec="seconds"),  # a cached copy says how old it is
         "streets": len(street_ids),
         "committees": len(rows),
         "committees_by_kind": {k: kinds.get(k, 0) for k in Committee.Kind.values},

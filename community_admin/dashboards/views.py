@@ -155,7 +155,7 @@ class DistrictDashboardPage(PermissionRequiredMixin, TemplateView):
     template_name = "dashboards/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        figures = dashboard_selectors.district_figures(Committee.objects.all(), Street.objects.all())
+        figures = dashboard_selectors.dashboard_figures(Committee.objects.all(), Street.objects.all())
         this_year = timezone.localdate().year
         return super().get_context_data(
             figures=figures,
@@ -176,5 +176,5 @@ class StreetDashboardPage(PermissionRequiredMixin, TemplateView):
         user = self.request.user
         street = scoping.get_in_scope_or_404(scoping.visible_streets(user), user, pk=self.kwargs["pk"])
         committees = scoping.visible_committees(user).filter(street=street)
-        figures = dashboard_selectors.district_figures(committees, Street.objects.filter(pk=street.pk))
+        figures = dashboard_selectors.dashboard_figures(committees, Street.objects.filter(pk=street.pk))
         return super().get_context_data(figures=figures, title=f"{street.name}概况", street=street, **kwargs)

@@ -234,6 +234,7 @@ class _ServicesSerializer(serializers.Serializer):
 class DashboardSerializer(serializers.Serializer):
     """Documents the dashboard's shape (DESIGN.md section 3); the figures are computed by dashboards.selectors."""
 
+    computed_at = serializers.DateTimeField(help_text="计算时间（看板数据缓存 DASHBOARD_CACHE_SECONDS 秒）")
     streets = serializers.IntegerField()
     committees = serializers.IntegerField()
     committees_by_kind = _KindsSerializer()

@@ -80,7 +80,7 @@ class DistrictDashboardView(APIView):
 
     @extend_schema(responses=DashboardSerializer)
     def get(self, request):
-        figures = dashboard_selectors.district_figures(Committee.objects.all(), Street.objects.all())
+        figures = dashboard_selectors.dashboard_figures(Committee.objects.all(), Street.objects.all())
         return Response(figures)
 
 
@@ -93,4 +93,6 @@ class StreetDashboardView(APIView):
     def get(self, request, pk: int):
         street = scoping.get_in_scope_or_404(scoping.visible_streets(request.user), request.user, pk=pk)
         committees = scoping.visible_committees(request.user).filter(street=street)
-        return Response(dashboard_selectors.district_figures(committees, Street.objects.filter(pk=street.pk)))
+        return Response(
+            dashboard_selectors.dashboard_figures(committees, Street.objects.filter(pk=street.pk))
+        )

@@ -1,0 +1,60 @@
+"""The dashboards' figures are cached for DASHBOARD_CACHE_SECONDS, per exact scope (committees and streets)."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from tests.factories import PersonFactory
+
+
+@pytest.fixture
+def cached(settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def registered(world):
+    """A household in each committee: the figures then come from the registry, not the recorded ones."""
+    for committee in (world.committee_a1, world.committee_a2, world.committee_b1):
+        PersonFactory(household__committee=committee)
+
+
+def households(response) -> int:
+    assert response.status_code == 200
+    return response.json()["households"]
+
+
+def test_a_cached_dashboard_is_served_without_recomputing_until_the_cache_expires(
+    world, registered, login, cached, django_assert_max_num_queries
+):
+    client = login(world.bureau)
+    url = reverse("dashboard-district")
+    assert households(client.get(url)) == 3
+    PersonFactory(household__committee=world.committee_a1)
+    with django_assert_max_num_queries(8):  # session and permission look-ups, the scope's ids; no figures
+        assert households(client.get(url)) == 3
+    cache.clear()  # as when the entry expires
+    assert households(client.get(url)) == 4
+
+
+def test_each_scope_has_its_own_entry(world, registered, login, cached):
+    PersonFactory(household__committee=world.committee_b1)
+    bureau = login(world.bureau)
+    assert households(bureau.get(reverse("dashboard-district"))) == 4
+    assert households(bureau.get(reverse("dashboard-street", args=[world.street_a.pk]))) == 2
+    assert households(bureau.get(reverse("dashboard-street", args=[world.street_b.pk]))) == 2
+    street_clerk = login(world.street_user)  # street A's clerk, through the page: street A's figures
+    page = street_clerk.get(reverse("dashboards:street-dashboard", args=[world.street_a.pk]))
+    assert page.status_code == 200 and page.context["figures"]["households"] == 2
+
+
+def test_zero_seconds_computes_every_time(world, registered, login, settings):
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client = login(world.bureau)
+    url = reverse("dashboard-district")
+    assert households(client.get(url)) == 3
+    PersonFactory(household__committee=world.committee_a1)
+    assert households(client.get(url)) == 4
