@@ -255,6 +255,22 @@ def _lock(secondment: Secondment) -> Secondment:
     return Secondment.objects.select_for_update().select_related("worker").get(pk=secondment.pk)
 
 
+# Which step may be taken in which state: the services enforce it, the page offers only these steps.
+STEP_STATES = {
+    "opinion": (Secondment.State.REQUESTED,),
+    "approve": (Secondment.State.OPINIONS_ATTACHED,),
+    "file": (Secondment.State.APPROVED,),
+    "activate": (Secondment.State.FILED,),
+    "end": (Secondment.State.ACTIVE,),
+    "reject": (
+        Secondment.State.REQUESTED,
+        Secondment.State.OPINIONS_ATTACHED,
+        Secondment.State.APPROVED,
+        Secondment.State.FILED,
+    ),
+}
+
+
 def _require_state(secondment: Secondment, states: tuple, action: str) -> None:
     if secondment.state not in states:
         raise ValidationError({"state": ERR_STEP.format(state=secondment.get_state_display(), action=action)})
@@ -327,7 +343,7 @@ def secondment_attach_opinion(
     *, actor, secondment: Secondment, side: str, text: str = "", upload: UploadedFile | None = None
 ) -> SecondmentOpinion:
     secondment = _lock(secondment)
-    _require_state(secondment, (Secondment.State.REQUESTED,), "登记书面意见")
+    _require_state(secondment, STEP_STATES["opinion"], "登记书面意见")
     if secondment.opinions.filter(side=side).exists():
         raise ValidationError({"side": ERR_OPINION_EXISTS})
     text = text.strip()
@@ -366,7 +382,7 @@ def secondment_approve(
     *, actor, secondment: Secondment, approval_document: str, approved_on: date
 ) -> Secondment:
     secondment = _lock(secondment)
-    _require_state(secondment, (Secondment.State.OPINIONS_ATTACHED,), "登记区政府批准")
+    _require_state(secondment, STEP_STATES["approve"], "登记区政府批准")
     if not approval_document.strip():
         raise ValidationError({"approval_document": ERR_APPROVAL_DOCUMENT})
     secondment.approval_document = approval_document.strip()
@@ -386,7 +402,7 @@ def secondment_approve(
 def secondment_file(*, actor, secondment: Secondment, registry: str, reference: str) -> Secondment:
     """Record the filing with the HR bureau (`hr`) or the civil-affairs bureau (`civil`); both make it filed."""
     secondment = _lock(secondment)
-    _require_state(secondment, (Secondment.State.APPROVED,), "备案")
+    _require_state(secondment, STEP_STATES["file"], "备案")
     if registry not in REGISTRIES:
         raise ValidationError({"registry": ERR_UNKNOWN_REGISTRY})
     if not reference.strip():
@@ -410,7 +426,7 @@ def secondment_file(*, actor, secondment: Secondment, registry: str, reference: 
 @transaction.atomic
 def secondment_activate(*, actor, secondment: Secondment, started_on: date) -> Secondment:
     secondment = _lock(secondment)
-    _require_state(secondment, (Secondment.State.FILED,), "开始借调")
+    _require_state(secondment, STEP_STATES["activate"], "开始借调")
     if started_on < secondment.approved_on:
         raise ValidationError({"started_on": ERR_START_BEFORE_APPROVAL})
     worker = Worker.objects.select_for_update().get(pk=secondment.worker_id)
@@ -428,7 +444,7 @@ def secondment_activate(*, actor, secondment: Secondment, started_on: date) -> S
 @transaction.atomic
 def secondment_end(*, actor, secondment: Secondment, ended_on: date) -> Secondment:
     secondment = _lock(secondment)
-    _require_state(secondment, (Secondment.State.ACTIVE,), "结束借调")
+    _require_state(secondment, STEP_STATES["end"], "结束借调")
     if ended_on < secondment.started_on:
         raise ValidationError({"ended_on": ERR_END_BEFORE_START})
     Worker.objects.filter(pk=secondment.worker_id, status=Worker.Status.SECONDED).update(
@@ -444,12 +460,7 @@ def secondment_reject(*, actor, secondment: Secondment, reason: str) -> Secondme
     secondment = _lock(secondment)
     _require_state(
         secondment,
-        (
-            Secondment.State.REQUESTED,
-            Secondment.State.OPINIONS_ATTACHED,
-            Secondment.State.APPROVED,
-            Secondment.State.FILED,
-        ),
+        STEP_STATES["reject"],
         "否决",
     )
     if not reason.strip():

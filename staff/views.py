@@ -270,7 +270,11 @@ class SecondmentMixin(PermissionRequiredMixin):
         context = {
             "secondment": secondment,
             "opinions": secondment.opinions.all(),
-            "forms": {name: form() for name, form in forms.SECONDMENT_STEP_FORMS.items()},
+            "forms": {
+                name: form()
+                for name, form in forms.SECONDMENT_STEP_FORMS.items()
+                if secondment.state in services.STEP_STATES[name]
+            },
             "can_manage": has_permission(user, "staff.secondment.manage"),
             "can_approve": has_permission(user, "staff.secondment.approve"),
             "error": error,

@@ -87,3 +87,22 @@ def test_payroll_compute_and_export_pages(world, login):
         reverse("staff:payroll-compute"), {"committee": world.committee_b1.pk, "year": 2025, "month": 6}
     )
     assert refused.status_code == 400
+
+
+def test_the_secondment_page_offers_only_the_steps_its_state_allows(world, login):
+    from tests.staff.factories import seconded_through_every_step
+
+    client = login(world.bureau)
+    requested = make_secondment(world.bureau, make_worker(world.bureau, world.committee_a1))
+    body = client.get(reverse("staff:secondment-detail", args=[requested.pk])).content.decode()
+    offered = {
+        a for a in ("opinion", "approve", "file", "activate", "end", "reject") if f'value="{a}"' in body
+    }
+    assert offered == {"opinion", "reject"}
+
+    active = seconded_through_every_step(world.bureau, make_worker(world.bureau, world.committee_a2))
+    body = client.get(reverse("staff:secondment-detail", args=[active.pk])).content.decode()
+    offered = {
+        a for a in ("opinion", "approve", "file", "activate", "end", "reject") if f'value="{a}"' in body
+    }
+    assert offered == {"end"}
