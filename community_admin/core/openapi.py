@@ -1,12 +1,22 @@
 """The API's error answers, declared once for every operation of the schema (a drf-spectacular post-processing
 hook, SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"]) rather than on each view:
 
-- 400 on operations that take a body or query parameters: DRF's validation errors, field name -> messages;
+- 400 on writes and on operations that take query parameters: DRF's validation errors, field -> messages;
 - 401 and 403 on operations that need credentials: no or bad credentials; a permission the role lacks;
 - 404 on operations with a path id (missing and out of scope answer the same) or a page number;
 - 415 on operations that take a body: a content type the operation does not parse.
 
 A view that declares one of these codes itself (with its own description or body) keeps its declaration."""
+
+from drf_spectacular.openapi import AutoSchema
+
+
+class SingleObjectSchema(AutoSchema):
+    """For a viewset whose `list` answers one object (a summary), not an array of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
 
 ERROR = {
     "type": "object",
@@ -50,7 +60,13 @@ def add_error_responses(result, generator, request, public):
             parameters = operation.get("parameters", [])
             has_body = "requestBody" in operation
             codes = []
-            if has_body or any(p.get("in") == "query" for p in parameters):
+            # Writes go through the services, which refuse (400, naming the field) what the state forbids,
+            # even on actions that take no body.
+            if (
+                has_body
+                or method in {"post", "put", "patch", "delete"}
+                or any(p.get("in") == "query" for p in parameters)
+            ):
                 codes.append("400")
             if {} not in operation.get("security", [{}]):  # `{}` among the schemes: anonymous allowed
                 codes += ["401", "403"]
