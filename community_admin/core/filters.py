@@ -1,6 +1,7 @@
 """The API's filter backend: django-filter's, with filter sets that refuse a yes/no filter given anything but
 true/false (django-filter reads `?active=42` as "no filter" and answers every row)."""
 
+import django_filters
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 
@@ -11,7 +12,10 @@ class StrictFilterSet(filters.FilterSet):
     def is_valid(self):
         valid = super().is_valid()
         for name, declared in self.filters.items():
-            if isinstance(declared, filters.BooleanFilter) and self.data.get(name, "") not in BOOLEAN_VALUES:
+            if (
+                isinstance(declared, django_filters.BooleanFilter)
+                and self.data.get(name, "") not in BOOLEAN_VALUES
+            ):
                 self.form.add_error(name, _("请填写 true 或 false。"))
                 valid = False
         return valid
