@@ -21,6 +21,12 @@ class Router(routers.DefaultRouter):
     include_format_suffixes = False
     APIRootView = APIRootView
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every object is looked up by its integer id: `/persons/abc/` is no route (404), not a query that
+        # fails on a non-number (500). A viewset may still declare its own `lookup_value_converter`.
+        self._default_value_pattern = "int"
+
 
 router = Router(use_regex_path=False)
 for app_router in (

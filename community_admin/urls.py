@@ -33,3 +33,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]
+
+# /api/v1/persons/abc/ and other paths matching no route answer JSON under /api/, HTML elsewhere.
+handler404 = "community_admin.core.errors.not_found"

@@ -5,8 +5,8 @@ of committees (one per source, plus the registry's counts)."""
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
@@ -83,7 +83,9 @@ def attachment_list(user) -> QuerySet[ActivityAttachment]:
 
 def volunteer_list(user) -> QuerySet[Volunteer]:
     return _scoped(
-        Volunteer.objects.select_related("person", "committee").annotate(total_hours=Sum("hours__hours")),
+        Volunteer.objects.select_related("person", "committee").annotate(
+            total_hours=Coalesce(Sum("hours__hours"), Decimal("0"), output_field=DecimalField())
+        ),
         user,
     ).order_by("committee_id", "id")
 

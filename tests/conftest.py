@@ -44,8 +44,8 @@ def _dashboards_uncached(settings):
     settings.DASHBOARD_CACHE_SECONDS = 0
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> World:
+    """The small world (module docstring); the `world` fixture per test, tests/fuzz once per module."""
     street_a = StreetFactory(code="A", name="甲街道")
     street_b = StreetFactory(code="B", name="乙街道")
     a1 = CommitteeFactory(street=street_a, code="A1", name="甲一社区居委会")
@@ -65,6 +65,11 @@ def world(db) -> World:
         committee_user=UserFactory(username="t-committee", role=Role.COMMITTEE, committee=a1),
         department_user=UserFactory(username="t-police", role=Role.DEPARTMENT, department=police),
     )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ class CertificateTypeOutputSerializer(serializers.ModelSerializer):
     source = serializers.CharField(source="source.title", read_only=True)
     conflicts = ProhibitionOutputSerializer(many=True, read_only=True)
     adopted_prohibition = serializers.CharField(
-        source="adopted_prohibition.name", default=None, read_only=True
+        source="adopted_prohibition.name", default=None, read_only=True, allow_null=True
     )
 
     class Meta:

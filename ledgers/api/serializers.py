@@ -48,6 +48,15 @@ class RowsOutputSerializer(serializers.Serializer):
     rows = serializers.ListField(child=serializers.ListField())
 
 
+class RowsPageOutputSerializer(serializers.Serializer):
+    """`rows` is paginated: the page's rows of one committee's copy under `results`."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = RowsOutputSerializer()
+
+
 class EntryOutputSerializer(serializers.ModelSerializer):
     book = serializers.CharField(source="period.book.code", read_only=True)
     committee = serializers.CharField(source="period.committee.code", read_only=True)

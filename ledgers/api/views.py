@@ -59,7 +59,7 @@ class BookViewSet(
     def get_queryset(self):
         return selectors.book_list(self.request.user)
 
-    @extend_schema(parameters=[s.RowsQuerySerializer], responses=s.RowsOutputSerializer)
+    @extend_schema(parameters=[s.RowsQuerySerializer], responses=s.RowsPageOutputSerializer)
     @action(detail=True, methods=["get"])
     def rows(self, request, pk=None):
         book = self.get_object()
@@ -188,7 +188,7 @@ class EntryViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=s.RevisionOutputSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def history(self, request, pk=None):
         entry = self.get_object()
         return Response(s.RevisionOutputSerializer(selectors.entry_history(entry), many=True).data)

@@ -99,7 +99,7 @@ class SecondmentOutputSerializer(serializers.ModelSerializer):
     worker_name = serializers.CharField(source="worker.name", read_only=True)
     committee = serializers.CharField(source="worker.committee.code", read_only=True)
     host_street = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    host_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    host_department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     opinions = OpinionOutputSerializer(many=True, read_only=True)
 
     class Meta:

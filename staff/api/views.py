@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
+from community_admin.core.openapi import SingleObjectSchema
 from staff import selectors, services
 from staff.api import serializers as s
 from staff.models import Departure, EvaluationRound, Payroll, Post, Secondment, Worker
@@ -70,6 +71,7 @@ class StaffingViewSet(viewsets.GenericViewSet):
     required_permission = "staff.view"
     serializer_class = s.StaffingSerializer
     pagination_class = None
+    schema = SingleObjectSchema()
 
     def get_queryset(self):
         return scoping.visible_committees(self.request.user)
@@ -259,6 +261,7 @@ class TurnoverViewSet(viewsets.GenericViewSet):
     required_permission = "staff.view"
     serializer_class = s.TurnoverSerializer
     pagination_class = None
+    schema = SingleObjectSchema()
     queryset = Departure.objects.none()
 
     def list(self, request):

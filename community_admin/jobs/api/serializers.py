@@ -9,9 +9,9 @@ class JobOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
-    scope_street = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    scope_committee = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    scope_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    scope_street = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    scope_committee = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    scope_department = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from community_admin.accounts import scoping
 from community_admin.accounts.models import ApiToken
 from community_admin.accounts.permissions import record_denied, token_allows
+from community_admin.core.filters import StrictFilterSet
 from community_admin.jobs import registry, selectors, services
 from community_admin.jobs.api.serializers import (
     JobKindOutputSerializer,
@@ -20,8 +21,15 @@ from community_admin.jobs.api.serializers import (
 )
 from community_admin.jobs.models import Job
 
+# What the kinds' result files are (their JobOutput.content_type; the registry's default last).
+RESULT_CONTENT_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/pdf",
+    "application/octet-stream",
+)
 
-class JobFilter(django_filters.FilterSet):
+
+class JobFilter(StrictFilterSet):
     mine = django_filters.BooleanFilter(method="filter_mine", label="只看我发起的")
 
     class Meta:
@@ -109,7 +117,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             return _conflict_or_invalid(exc)
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in RESULT_CONTENT_TYPES}
+    )
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = self.get_object()

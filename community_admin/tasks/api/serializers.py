@@ -84,7 +84,7 @@ class TaskOutputSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     service_item = serializers.CharField(source="service_item_code", read_only=True)
     service_item_name = serializers.SerializerMethodField()
-    street = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    street = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     committees = serializers.SerializerMethodField()
     assignments = AssignmentOutputSerializer(many=True, read_only=True)
     funding_lines = FundingLineOutputSerializer(many=True, read_only=True)
