@@ -5,13 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Avg, ExpressionWrapper, F, FloatField
 from django.utils import timezone
 
-from community_admin.core import audit, idnumbers
+from community_admin.core import audit, idnumbers, uploads
 from community_admin.org.models import Committee, Department, Street
 from staff import retirement
 from staff.exporters import PayrollXlsxExporter
@@ -75,12 +76,6 @@ ERR_REPRESENTATIVE = "请填写居民代表姓名。"
 ERR_FOLLOW_UP = "请填写跟进情况。"
 ERR_RECORD_CLOSED = "该记录已办结。"
 
-MAX_OPINION_BYTES = 5 * 1024 * 1024
-FILE_SIGNATURES = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-}
 REGISTRIES = {"hr": "filed_hr", "civil": "filed_civil"}
 
 
@@ -309,17 +304,16 @@ def secondment_request(
     return secondment
 
 
-def check_opinion_file(upload: UploadedFile) -> tuple[str, str]:
-    """(content type, extension) judged by the file's first bytes, never by its name or declared type."""
-    if upload.size > MAX_OPINION_BYTES:
-        raise ValidationError({"file": ERR_FILE_SIZE.format(limit=MAX_OPINION_BYTES // (1024 * 1024))})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, kind in FILE_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    raise ValidationError({"file": ERR_FILE_TYPE})
+def check_opinion_file(upload: UploadedFile) -> uploads.Kind:
+    """PDF, JPEG or PNG judged by the file's first bytes, never by its name or declared type."""
+    limit = settings.STAFF_OPINION_MAX_BYTES
+    return uploads.check(
+        upload,
+        field="file",
+        max_bytes=limit,
+        too_large=ERR_FILE_SIZE.format(limit=uploads.megabytes(limit)),
+        wrong_kind=ERR_FILE_TYPE,
+    )
 
 
 @transaction.atomic
@@ -338,9 +332,11 @@ def secondment_attach_opinion(
         secondment=secondment, side=side, unit_name=str(unit), text=text, recorded_by=actor
     )
     if upload is not None:
-        content_type, extension = check_opinion_file(upload)
-        opinion.content_type = content_type
-        opinion.file_name = f"{secondment.pk}-{side}{extension}"
+        kind = check_opinion_file(upload)
+        opinion.content_type = kind.content_type
+        opinion.file_name = (
+            f"{secondment.pk}-{side}{kind.extension}"  # the download's name, not the uploader's
+        )
         opinion.file.save(opinion.file_name, upload, save=False)
     try:
         opinion.full_clean()

@@ -190,16 +190,17 @@ def test_only_active_social_workers_and_one_open_secondment(world):
         make_secondment(actor, worker)
 
 
-def test_opinion_files_are_checked_by_content_and_size(world, monkeypatch):
+def test_opinion_files_are_checked_by_content_and_size(world, settings):
     actor = world.bureau
     s = make_secondment(actor, make_worker(actor, world.committee_a1))
     fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationError, match=services.ERR_FILE_TYPE):
         services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", upload=fake)
-    monkeypatch.setattr(services, "MAX_OPINION_BYTES", 10)
+    limit = settings.STAFF_OPINION_MAX_BYTES
+    settings.STAFF_OPINION_MAX_BYTES = 10
     with pytest.raises(ValidationError, match="文件不能超过"):
         services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", upload=png())
-    monkeypatch.undo()
+    settings.STAFF_OPINION_MAX_BYTES = limit
     opinion = services.secondment_attach_opinion(
         actor=actor, secondment=s, side="sending", upload=SimpleUploadedFile("x.exe", PDF)
     )
