@@ -4,10 +4,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community_admin.core import idnumbers
+from community_admin.core import idnumbers, uploads
 from community_admin.core.models import TimeStampedModel
 from community_admin.org.models import Committee, Department, Street
 
@@ -342,8 +341,10 @@ class Secondment(TimeStampedModel):
 
 
 def opinion_upload_path(instance, filename: str) -> str:
-    # Stored under MEDIA_ROOT (not served publicly); the name carries no user input.
-    return f"secondments/{instance.secondment_id}/{instance.side}-{timezone.now():%Y%m%d%H%M%S}.bin"
+    # Stored under MEDIA_ROOT (not served publicly) under a random name: nothing of the uploader's name.
+    return uploads.stored_name(
+        f"secondments/{instance.secondment_id}", uploads.extension_of(instance.content_type)
+    )
 
 
 class SecondmentOpinion(TimeStampedModel):

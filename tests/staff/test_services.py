@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -204,7 +205,9 @@ def test_opinion_files_are_checked_by_content_and_size(world, settings):
     opinion = services.secondment_attach_opinion(
         actor=actor, secondment=s, side="sending", upload=SimpleUploadedFile("x.exe", PDF)
     )
-    assert opinion.content_type == "application/pdf" and opinion.file.name.endswith(".bin")
+    # stored under a random name with the extension of what the bytes are, never the uploader's name
+    assert opinion.content_type == "application/pdf" and opinion.file.name.endswith(".pdf")
+    assert re.fullmatch(rf"secondments/{s.pk}/[0-9a-f]{{32}}\.pdf", opinion.file.name)
     assert opinion.file_name.endswith(".pdf")
 
 
