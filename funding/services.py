@@ -426,18 +426,23 @@ def expenditure_record(
     )
     expenditure.receipt = receipt
     expenditure.full_clean()
-    expenditure.save()
-    audit.record(
-        actor=actor,
-        action="funding.expenditure.record",
-        obj=expenditure,
-        details={
-            "committee": committee.code,
-            "category": category,
-            "amount": str(amount),
-            "task": task.pk if task else None,
-        },
-    )
+    try:
+        expenditure.save()  # writes the receipt under a random name (receipt_upload_path)
+        audit.record(
+            actor=actor,
+            action="funding.expenditure.record",
+            obj=expenditure,
+            details={
+                "committee": committee.code,
+                "category": category,
+                "amount": str(amount),
+                "task": task.pk if task else None,
+            },
+        )
+    except BaseException:
+        if expenditure.receipt._committed:  # the file was stored: no row, no file
+            expenditure.receipt.delete(save=False)
+        raise
     return expenditure
 
 

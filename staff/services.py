@@ -337,23 +337,23 @@ def secondment_attach_opinion(
         opinion.file_name = (
             f"{secondment.pk}-{side}{kind.extension}"  # the download's name, not the uploader's
         )
-        opinion.file.save(opinion.file_name, upload, save=False)
+        opinion.file.save(opinion.file_name, upload, save=False)  # stored under a random name (upload_to)
     try:
         opinion.full_clean()
-    except ValidationError:
-        if opinion.file:
+        opinion.save()
+        audit.record(
+            actor=actor,
+            action="secondment.attach_opinion",
+            obj=secondment,
+            details={"side": side, "file": opinion.content_type or None, "text": bool(text)},
+        )
+        if secondment.opinions.count() == len(SecondmentOpinion.Side):
+            secondment.state = Secondment.State.OPINIONS_ATTACHED
+            _save_step(actor, secondment, "opinions_complete", ["state"], {})
+    except BaseException:
+        if opinion.file and opinion.file._committed:  # the transaction rolls back: no row, no file
             opinion.file.delete(save=False)
         raise
-    opinion.save()
-    audit.record(
-        actor=actor,
-        action="secondment.attach_opinion",
-        obj=secondment,
-        details={"side": side, "file": opinion.content_type or None, "text": bool(text)},
-    )
-    if secondment.opinions.count() == len(SecondmentOpinion.Side):
-        secondment.state = Secondment.State.OPINIONS_ATTACHED
-        _save_step(actor, secondment, "opinions_complete", ["state"], {})
     return opinion
 
 

@@ -372,3 +372,19 @@ def test_retirement_follows_the_rule_data(world):
     departure = services.worker_retire(actor=world.bureau, worker=worker, left_on=date(2025, 5, 10))
     assert departure.kind == Departure.Kind.RETIRED
     assert Worker.objects.get(pk=worker.pk).status == Worker.Status.RETIRED
+
+
+def test_a_failure_after_the_opinion_scan_is_stored_leaves_no_file(world, settings, tmp_path, monkeypatch):
+    from django.db import DatabaseError
+
+    settings.MEDIA_ROOT = tmp_path
+    actor = world.bureau
+    s = make_secondment(actor, make_worker(actor, world.committee_a1))
+
+    def fail(**kwargs):
+        raise DatabaseError("the audit row could not be written")
+
+    monkeypatch.setattr(services.audit, "record", fail)
+    with pytest.raises(DatabaseError):
+        services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", upload=png())
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
