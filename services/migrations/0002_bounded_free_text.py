@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('services', '0001_initial'),
+        ("services", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='communityorganisation',
-            name='description',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='简介'),
+            model_name="communityorganisation",
+            name="description",
+            field=models.TextField(
+                blank=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name="简介"
+            ),
         ),
     ]

@@ -5,25 +5,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('staff', '0001_initial'),
+        ("staff", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='secondment',
-            name='reason',
-            field=models.TextField(validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='借调事由'),
+            model_name="secondment",
+            name="reason",
+            field=models.TextField(
+                validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name="借调事由"
+            ),
         ),
         migrations.AlterField(
-            model_name='secondment',
-            name='rejected_reason',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name='否决理由'),
+            model_name="secondment",
+            name="rejected_reason",
+            field=models.TextField(
+                blank=True,
+                validators=[django.core.validators.MaxLengthValidator(1000)],
+                verbose_name="否决理由",
+            ),
         ),
         migrations.AlterField(
-            model_name='secondmentopinion',
-            name='text',
-            field=models.TextField(blank=True, validators=[django.core.validators.MaxLengthValidator(2000)], verbose_name='意见内容'),
+            model_name="secondmentopinion",
+            name="text",
+            field=models.TextField(
+                blank=True,
+                validators=[django.core.validators.MaxLengthValidator(2000)],
+                verbose_name="意见内容",
+            ),
         ),
     ]
