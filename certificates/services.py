@@ -26,7 +26,7 @@ from certificates.models import (
     VerificationLookup,
 )
 from community_admin.accounts.models import Role
-from community_admin.core import audit
+from community_admin.core import audit, uploads
 from residents.models import Person
 
 ERR_ISSUER_NOT_COMMITTEE = "只有社区居委会工作人员可以出具证明或登记不予出具。"
@@ -177,8 +177,7 @@ class _CheckedFile:
     requirement: str
     data: bytes
     original_name: str
-    content_type: str
-    extension: str
+    kind: uploads.Kind
 
 
 def _check_issuer(actor, person: Person) -> None:
@@ -206,24 +205,23 @@ def _check_evidence(ct: CertificateType, evidence: Mapping[str, Sequence]) -> li
             raise ValidationError({"evidence": ERR_EVIDENCE_MISSING.format(item=item)})
     checked = []
     limit = evidence_files.max_bytes()
+    mb = uploads.megabytes(limit)
     for item in required:
         for upload in given[item]:
-            name = getattr(upload, "name", "") or "未命名"
-            if getattr(upload, "size", None) is not None and upload.size > limit:
-                raise ValidationError(
-                    {"evidence": ERR_EVIDENCE_SIZE.format(item=item, name=name, mb=limit // (1024 * 1024))}
-                )
-            data = evidence_files.read_all(upload)
-            if len(data) > limit:
-                raise ValidationError(
-                    {"evidence": ERR_EVIDENCE_SIZE.format(item=item, name=name, mb=limit // (1024 * 1024))}
-                )
-            if not data:
-                raise ValidationError({"evidence": ERR_EVIDENCE_EMPTY.format(item=item, name=name)})
-            kind = evidence_files.sniff(data[:16])
-            if kind is None:
-                raise ValidationError({"evidence": ERR_EVIDENCE_TYPE.format(item=item, name=name)})
-            checked.append(_CheckedFile(item, data, name[:200], *kind))
+            name = uploads.display_name(getattr(upload, "name", ""))
+            too_large = ERR_EVIDENCE_SIZE.format(item=item, name=name, mb=mb)
+            kind = uploads.check(
+                upload,
+                field="evidence",
+                max_bytes=limit,
+                too_large=too_large,
+                wrong_kind=ERR_EVIDENCE_TYPE.format(item=item, name=name),
+                empty=ERR_EVIDENCE_EMPTY.format(item=item, name=name),
+            )
+            data = uploads.read_all(upload)
+            if len(data) > limit:  # a size declared smaller than the content
+                raise ValidationError({"evidence": too_large})
+            checked.append(_CheckedFile(item, data, name, kind))
     return checked
 
 
@@ -269,9 +267,7 @@ def certificate_issue(
     try:
         saved = []
         for f in files:
-            name, digest = evidence_files.store(
-                f.data, folder=f"{today.year}/{committee.code}", extension=f.extension
-            )
+            name, digest = evidence_files.store(f.data, folder=f"{today.year}/{committee.code}", kind=f.kind)
             stored.append(name)
             saved.append((f, name, digest))
         number = _allocate_number(committee.pk, today.year)
@@ -302,7 +298,7 @@ def certificate_issue(
                 requirement=f.requirement,
                 file=name,
                 original_name=f.original_name,
-                content_type=f.content_type,
+                content_type=f.kind.content_type,
                 size=len(f.data),
                 sha256=digest,
                 uploaded_by=actor,

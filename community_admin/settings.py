@@ -167,6 +167,11 @@ STORAGES["evidence"] = {
     "OPTIONS": {"location": str(Path(MEDIA_ROOT) / "evidence"), "base_url": None},
 }
 CERTIFICATES_EVIDENCE_MAX_BYTES = env.int("CERTIFICATES_EVIDENCE_MAX_MB", default=10) * 1024 * 1024
+# Other uploads (community_admin/core/uploads.py checks them all): secondment opinion scans and funding
+# receipts are stored under MEDIA_ROOT; registry and ledger imports are read and never stored.
+STAFF_OPINION_MAX_BYTES = env.int("STAFF_OPINION_MAX_MB", default=5) * 1024 * 1024
+FUNDING_RECEIPT_MAX_BYTES = env.int("FUNDING_RECEIPT_MAX_MB", default=5) * 1024 * 1024
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 1024 * 1024
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=20)  # lookups per IP address per window
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=600)

@@ -1,7 +1,6 @@
 """Committee funding: the bureau's versioned policy, yearly allocation runs with their household snapshot,
 disbursement bureau → street → committee, and the committees' expenditure. Money is Decimal yuan, 2 places."""
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from community_admin.core import uploads
 from community_admin.core.models import TimeStampedModel
 from community_admin.org.models import Committee
 from community_admin.tasks.models import Task
@@ -227,7 +227,7 @@ class Disbursement(TimeStampedModel):
 
 def receipt_upload_path(instance, filename: str) -> str:
     # Never the uploader's name on disk: the stored name is random, the original kept for the download.
-    return f"funding/receipts/{instance.committee_id}/{uuid.uuid4().hex}{instance.receipt_extension}"
+    return uploads.stored_name(f"funding/receipts/{instance.committee_id}", instance.receipt_extension)
 
 
 class Expenditure(TimeStampedModel):

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from community_admin.core import audit
+from community_admin.core import audit, uploads
 from community_admin.org.models import Committee
 from community_admin.tasks.models import Task, TaskFundingLine
 from funding import selectors
@@ -49,13 +50,6 @@ ERR_TASK_NOT_FUNDED = "该任务没有拨给本社区的随事转经费，不能
 ERR_FILE_TYPE = "票据只接受 PDF、JPEG 或 PNG 文件。"
 ERR_FILE_SIZE = "票据文件不能超过 {limit} MB。"
 ERR_SAME_POLICY = "请选择两个不同的政策进行比较。"
-
-MAX_RECEIPT_BYTES = 5 * 1024 * 1024
-FILE_SIGNATURES = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-}
 
 
 # Policies --------------------------------------------------------------------------------------------
@@ -379,17 +373,16 @@ def disbursement_confirm(
 # Expenditure -----------------------------------------------------------------------------------------
 
 
-def check_receipt(upload: UploadedFile) -> tuple[str, str]:
-    """(content type, extension) judged by the file's first bytes, never by its name or declared type."""
-    if upload.size > MAX_RECEIPT_BYTES:
-        raise ValidationError({"receipt": ERR_FILE_SIZE.format(limit=MAX_RECEIPT_BYTES // (1024 * 1024))})
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    for signature, kind in FILE_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    raise ValidationError({"receipt": ERR_FILE_TYPE})
+def check_receipt(upload: UploadedFile) -> uploads.Kind:
+    """PDF, JPEG or PNG judged by the file's first bytes, never by its name or declared type."""
+    limit = settings.FUNDING_RECEIPT_MAX_BYTES
+    return uploads.check(
+        upload,
+        field="receipt",
+        max_bytes=limit,
+        too_large=ERR_FILE_SIZE.format(limit=uploads.megabytes(limit)),
+        wrong_kind=ERR_FILE_TYPE,
+    )
 
 
 @transaction.atomic
@@ -417,7 +410,7 @@ def expenditure_record(
         ).exists()
     ):
         raise ValidationError({"task": ERR_TASK_NOT_FUNDED})
-    content_type, extension = check_receipt(receipt)
+    kind = check_receipt(receipt)
     expenditure = Expenditure(
         committee=committee,
         year=spent_on.year,
@@ -426,25 +419,30 @@ def expenditure_record(
         amount=amount,
         description=description.strip(),
         task=task,
-        receipt_name=(receipt.name or "receipt")[-200:],
-        receipt_content_type=content_type,
-        receipt_extension=extension,
+        receipt_name=uploads.display_name(receipt.name, default="receipt"),
+        receipt_content_type=kind.content_type,
+        receipt_extension=kind.extension,
         recorded_by=actor,
     )
     expenditure.receipt = receipt
     expenditure.full_clean()
-    expenditure.save()
-    audit.record(
-        actor=actor,
-        action="funding.expenditure.record",
-        obj=expenditure,
-        details={
-            "committee": committee.code,
-            "category": category,
-            "amount": str(amount),
-            "task": task.pk if task else None,
-        },
-    )
+    try:
+        expenditure.save()  # writes the receipt under a random name (receipt_upload_path)
+        audit.record(
+            actor=actor,
+            action="funding.expenditure.record",
+            obj=expenditure,
+            details={
+                "committee": committee.code,
+                "category": category,
+                "amount": str(amount),
+                "task": task.pk if task else None,
+            },
+        )
+    except BaseException:
+        if expenditure.receipt._committed:  # the file was stored: no row, no file
+            expenditure.receipt.delete(save=False)
+        raise
     return expenditure
 
 

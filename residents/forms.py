@@ -1,10 +1,11 @@
 from django import forms
+from django.conf import settings
 
+from community_admin.core import uploads
 from community_admin.core.forms import StyledFormMixin
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-ERR_UPLOAD_SIZE = "文件：不能超过 20 MB。"
+ERR_UPLOAD_SIZE = "文件：不能超过 {mb} MB。"
 ERR_UPLOAD_TYPE = "文件：请上传 .xlsx 格式的 Excel 文件。"
 
 
@@ -86,10 +87,12 @@ class ImportForm(StyledFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(ERR_UPLOAD_SIZE)
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":  # an .xlsx is a zip archive
-            raise forms.ValidationError(ERR_UPLOAD_TYPE)
+        uploads.check(
+            upload,
+            field=None,
+            max_bytes=settings.IMPORT_MAX_BYTES,
+            kinds=uploads.SPREADSHEETS,
+            too_large=ERR_UPLOAD_SIZE.format(mb=uploads.megabytes(settings.IMPORT_MAX_BYTES)),
+            wrong_kind=ERR_UPLOAD_TYPE,
+        )
         return upload

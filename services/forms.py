@@ -2,7 +2,14 @@ from django import forms
 from django.utils import timezone
 
 from community_admin.core.forms import StyledFormMixin
-from services.models import Activity, CommunityOrganisation, OrganisationMember, OrganisationSupport, Visit
+from services.models import (
+    ORGANISATION_DESCRIPTION_MAX,
+    Activity,
+    CommunityOrganisation,
+    OrganisationMember,
+    OrganisationSupport,
+    Visit,
+)
 
 DATE = {"type": "date"}
 
@@ -93,7 +100,12 @@ class OrganisationForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="类别", choices=CommunityOrganisation.Kind.choices)
     founded_on = forms.DateField(label="成立日期", required=False, widget=date_input())
     filed = forms.BooleanField(label="已在街道备案", required=False)
-    description = forms.CharField(label="简介", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="简介",
+        max_length=ORGANISATION_DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class MemberForm(PersonByIdForm):

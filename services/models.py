@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from community_admin.core.models import TimeStampedModel
 from community_admin.org.models import Committee
 from residents.models import Household, Person
+
+ORGANISATION_DESCRIPTION_MAX = 2000  # the API and the page bound it alike; full_clean() enforces it
 
 
 def attachment_storage():
@@ -98,7 +101,9 @@ class CommunityOrganisation(TimeStampedModel):
     kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
     founded_on = models.DateField(_("成立日期"), null=True, blank=True)
     filed = models.BooleanField(_("已在街道备案"), default=False)
-    description = models.TextField(_("简介"), blank=True)
+    description = models.TextField(
+        _("简介"), blank=True, validators=[MaxLengthValidator(ORGANISATION_DESCRIPTION_MAX)]
+    )
     members = models.ManyToManyField(
         Person, through="OrganisationMember", related_name="organisations", verbose_name=_("成员")
     )

@@ -2,7 +2,6 @@
 names its actor, checks the unit, runs in one transaction and leaves an audit row."""
 
 import hashlib
-import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -13,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community_admin.accounts.models import Role
-from community_admin.core import audit
+from community_admin.core import audit, uploads
 from community_admin.org.models import Committee
 from residents.models import Household, Person
 from services.models import (
@@ -52,13 +51,6 @@ ERR_HOURS_RANGE = "服务时长：应在 0.5 至 24 小时之间。"
 ERR_FILE_TYPE = "文件：只接受 PDF、JPEG 或 PNG 文件（按文件内容判断）。"
 ERR_FILE_SIZE = "文件：不能超过 {mb} MB。"
 ERR_FILE_EMPTY = "文件：文件为空。"
-
-# The type of an upload is decided by its first bytes, never by its name or what the browser says.
-SIGNATURES = (
-    (b"%PDF-", ActivityAttachment.ContentType.PDF, ".pdf"),
-    (b"\xff\xd8\xff", ActivityAttachment.ContentType.JPEG, ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", ActivityAttachment.ContentType.PNG, ".png"),
-)
 
 
 def _check_own(actor, committee_id: int) -> None:
@@ -210,30 +202,29 @@ def activity_participant_add(*, actor, activity: Activity, person: Person) -> Ac
     return activity
 
 
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF, JPEG or PNG by its magic bytes; None for anything else."""
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return str(content_type), extension
-    return None
+def _check_attachment(upload) -> uploads.Kind:
+    """PDF, JPEG or PNG by its first bytes, within the size limit, judged before the file is read."""
+    limit = settings.SERVICES_ATTACHMENT_MAX_BYTES
+    return uploads.check(
+        upload,
+        field="file",
+        max_bytes=limit,
+        too_large=ERR_FILE_SIZE.format(mb=uploads.megabytes(limit)),
+        wrong_kind=ERR_FILE_TYPE,
+        empty=ERR_FILE_EMPTY,
+    )
 
 
 @transaction.atomic
-def activity_attachment_add(*, actor, activity: Activity, data: bytes, file_name: str) -> ActivityAttachment:
+def activity_attachment_add(*, actor, activity: Activity, upload, file_name: str = "") -> ActivityAttachment:
+    """`upload`: an uploaded file (or bytes); `file_name` the uploader's name, kept only as display text."""
     _check_own(actor, activity.committee_id)
-    limit = settings.SERVICES_ATTACHMENT_MAX_BYTES
-    if not data:
-        raise ValidationError({"file": ERR_FILE_EMPTY})
-    if len(data) > limit:
-        raise ValidationError({"file": ERR_FILE_SIZE.format(mb=limit // (1024 * 1024))})
-    sniffed = sniff(data[:16])
-    if sniffed is None:
-        raise ValidationError({"file": ERR_FILE_TYPE})
-    content_type, extension = sniffed
+    kind = _check_attachment(upload)
+    data = uploads.read_all(upload)
     attachment = ActivityAttachment(
         activity=activity,
-        original_name=(file_name or "file")[-200:],
-        content_type=content_type,
+        original_name=uploads.display_name(file_name or getattr(upload, "name", ""), default="file"),
+        content_type=kind.content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
@@ -241,7 +232,7 @@ def activity_attachment_add(*, actor, activity: Activity, data: bytes, file_name
     # A random stored name: the uploader's name is only recorded, never used as a path.
     storage = attachment_storage()
     attachment.file.name = storage.save(
-        f"activities/{activity.pk}/{secrets.token_hex(16)}{extension}", ContentFile(data)
+        uploads.stored_name(f"activities/{activity.pk}", kind.extension), ContentFile(data)
     )
     try:
         attachment.full_clean()
@@ -250,7 +241,7 @@ def activity_attachment_add(*, actor, activity: Activity, data: bytes, file_name
             actor=actor,
             action="activity.attachment_add",
             obj=attachment,
-            details={"activity": activity.pk, "type": content_type, "size": len(data)},
+            details={"activity": activity.pk, "type": kind.content_type, "size": len(data)},
         )
     except Exception:
         storage.delete(attachment.file.name)  # no row, no file

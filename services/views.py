@@ -1,6 +1,5 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -288,12 +287,9 @@ class AttachmentUploadView(PermissionRequiredMixin, View):
         form = AttachmentForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            limit = settings.SERVICES_ATTACHMENT_MAX_BYTES
             try:
-                if upload.size > limit:  # refuse before reading a huge upload into memory
-                    raise ValidationError({"file": services.ERR_FILE_SIZE.format(mb=limit // (1024 * 1024))})
                 services.activity_attachment_add(
-                    actor=request.user, activity=activity, data=upload.read(), file_name=upload.name
+                    actor=request.user, activity=activity, upload=upload, file_name=upload.name
                 )
             except ValidationError as exc:
                 _errors_into(form, exc)

@@ -4,7 +4,17 @@ from django import forms
 
 from community_admin.core.forms import StyledFormMixin
 from community_admin.org.models import Committee, Department, Street
-from staff.models import SCORE_FIELDS, Departure, Post, Qualification, SecondmentOpinion, Worker
+from staff.models import (
+    OPINION_TEXT_MAX,
+    REVEAL_REASON_MAX,
+    SCORE_FIELDS,
+    SECONDMENT_REASON_MAX,
+    Departure,
+    Post,
+    Qualification,
+    SecondmentOpinion,
+    Worker,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -34,6 +44,10 @@ class WorkerCreateForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, committees=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["committee"].queryset = committees if committees is not None else Committee.objects.none()
+
+
+class WorkerRevealForm(forms.Form):
+    reason = forms.CharField(label="查看原因", max_length=REVEAL_REASON_MAX, required=False)
 
 
 class PostsForm(StyledFormMixin, forms.Form):
@@ -67,7 +81,9 @@ class SecondmentRequestForm(StyledFormMixin, forms.Form):
     host_department = forms.ModelChoiceField(
         label="或借调至区直部门", queryset=Department.objects.all(), required=False
     )
-    reason = forms.CharField(label="借调事由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="借调事由", max_length=SECONDMENT_REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
     planned_start = forms.DateField(label="拟开始日期", widget=DATE)
     planned_end = forms.DateField(label="拟结束日期", widget=DATE, required=False)
 
@@ -78,7 +94,12 @@ class SecondmentRequestForm(StyledFormMixin, forms.Form):
 
 class OpinionForm(StyledFormMixin, forms.Form):
     side = forms.ChoiceField(label="意见方", choices=SecondmentOpinion.Side.choices)
-    text = forms.CharField(label="意见内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label="意见内容",
+        max_length=OPINION_TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     file = forms.FileField(label="书面意见扫描件（PDF/JPEG/PNG，5 MB 以内）", required=False)
 
 
@@ -103,7 +124,9 @@ class EndForm(StyledFormMixin, forms.Form):
 
 
 class RejectForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="否决理由", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="否决理由", max_length=SECONDMENT_REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 SECONDMENT_STEP_FORMS = {

@@ -1,15 +1,19 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community_admin.core import idnumbers
+from community_admin.core import idnumbers, uploads
 from community_admin.core.models import TimeStampedModel
 from community_admin.org.models import Committee, Department, Street
+
+# Free text the API and the pages bound alike (the database does not: TextField); full_clean() enforces them.
+SECONDMENT_REASON_MAX = 1000  # the request's reason and the rejection's
+OPINION_TEXT_MAX = 2000
+REVEAL_REASON_MAX = 200
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
@@ -269,7 +273,7 @@ class Secondment(TimeStampedModel):
         related_name="+",
         verbose_name=_("借调至部门"),
     )
-    reason = models.TextField(_("借调事由"))
+    reason = models.TextField(_("借调事由"), validators=[MaxLengthValidator(SECONDMENT_REASON_MAX)])
     planned_start = models.DateField(_("拟开始日期"))
     planned_end = models.DateField(_("拟结束日期"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=20, choices=State.choices, default=State.REQUESTED)
@@ -288,7 +292,9 @@ class Secondment(TimeStampedModel):
     started_on = models.DateField(_("借调开始日期"), null=True, blank=True)
     ended_on = models.DateField(_("借调结束日期"), null=True, blank=True)
     rejected_at = models.DateTimeField(_("否决时间"), null=True, blank=True)
-    rejected_reason = models.TextField(_("否决理由"), blank=True)
+    rejected_reason = models.TextField(
+        _("否决理由"), blank=True, validators=[MaxLengthValidator(SECONDMENT_REASON_MAX)]
+    )
     rejected_in_state = models.CharField(_("否决时所处环节"), max_length=20, blank=True)
 
     class Meta:
@@ -342,8 +348,10 @@ class Secondment(TimeStampedModel):
 
 
 def opinion_upload_path(instance, filename: str) -> str:
-    # Stored under MEDIA_ROOT (not served publicly); the name carries no user input.
-    return f"secondments/{instance.secondment_id}/{instance.side}-{timezone.now():%Y%m%d%H%M%S}.bin"
+    # Stored under MEDIA_ROOT (not served publicly) under a random name: nothing of the uploader's name.
+    return uploads.stored_name(
+        f"secondments/{instance.secondment_id}", uploads.extension_of(instance.content_type)
+    )
 
 
 class SecondmentOpinion(TimeStampedModel):
@@ -356,7 +364,7 @@ class SecondmentOpinion(TimeStampedModel):
     )
     side = models.CharField(_("意见方"), max_length=20, choices=Side.choices)
     unit_name = models.CharField(_("出具单位"), max_length=100)
-    text = models.TextField(_("意见内容"), blank=True)
+    text = models.TextField(_("意见内容"), blank=True, validators=[MaxLengthValidator(OPINION_TEXT_MAX)])
     file = models.FileField(_("书面意见扫描件"), upload_to=opinion_upload_path, blank=True)
     file_name = models.CharField(_("原文件名"), max_length=200, blank=True)
     content_type = models.CharField(_("文件类型"), max_length=50, blank=True)

@@ -5,19 +5,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Avg, ExpressionWrapper, F, FloatField
 from django.utils import timezone
 
-from community_admin.core import audit, idnumbers
+from community_admin.core import audit, idnumbers, uploads
 from community_admin.org.models import Committee, Department, Street
 from staff import retirement
 from staff.exporters import PayrollXlsxExporter
 from staff.models import (
     DEPUTY_POSTS,
     HEAD_POSTS,
+    REVEAL_REASON_MAX,
     SCORE_FIELDS,
     AccountabilityRecord,
     Departure,
@@ -62,6 +64,7 @@ ERR_REFERENCE = "请填写备案号。"
 ERR_START_BEFORE_APPROVAL = "借调开始日期不能早于批准日期。"
 ERR_END_BEFORE_START = "借调结束日期不能早于开始日期。"
 ERR_REJECT_REASON = "请填写否决理由。"
+ERR_REVEAL_REASON_LONG = "查看原因不能超过 {limit} 个字符。"
 
 ERR_NO_POLICY = "{year} 年度薪酬政策尚未设置。"
 ERR_MONTH = "月份应为 1 至 12。"
@@ -75,12 +78,6 @@ ERR_REPRESENTATIVE = "请填写居民代表姓名。"
 ERR_FOLLOW_UP = "请填写跟进情况。"
 ERR_RECORD_CLOSED = "该记录已办结。"
 
-MAX_OPINION_BYTES = 5 * 1024 * 1024
-FILE_SIGNATURES = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-}
 REGISTRIES = {"hr": "filed_hr", "civil": "filed_civil"}
 
 
@@ -177,6 +174,8 @@ def qualification_add(
 @transaction.atomic
 def worker_reveal_id_number(*, actor, worker: Worker, reason: str = "") -> str:
     """The full number, for the one person asking; every reveal leaves an audit row."""
+    if len(reason) > REVEAL_REASON_MAX:
+        raise ValidationError({"reason": ERR_REVEAL_REASON_LONG.format(limit=REVEAL_REASON_MAX)})
     audit.record(actor=actor, action="worker.reveal_id_number", obj=worker, details={"reason": reason})
     return worker.id_number
 
@@ -325,17 +324,16 @@ def secondment_request(
     return secondment
 
 
-def check_opinion_file(upload: UploadedFile) -> tuple[str, str]:
-    """(content type, extension) judged by the file's first bytes, never by its name or declared type."""
-    if upload.size > MAX_OPINION_BYTES:
-        raise ValidationError({"file": ERR_FILE_SIZE.format(limit=MAX_OPINION_BYTES // (1024 * 1024))})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for signature, kind in FILE_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    raise ValidationError({"file": ERR_FILE_TYPE})
+def check_opinion_file(upload: UploadedFile) -> uploads.Kind:
+    """PDF, JPEG or PNG judged by the file's first bytes, never by its name or declared type."""
+    limit = settings.STAFF_OPINION_MAX_BYTES
+    return uploads.check(
+        upload,
+        field="file",
+        max_bytes=limit,
+        too_large=ERR_FILE_SIZE.format(limit=uploads.megabytes(limit)),
+        wrong_kind=ERR_FILE_TYPE,
+    )
 
 
 @transaction.atomic
@@ -354,26 +352,28 @@ def secondment_attach_opinion(
         secondment=secondment, side=side, unit_name=str(unit), text=text, recorded_by=actor
     )
     if upload is not None:
-        content_type, extension = check_opinion_file(upload)
-        opinion.content_type = content_type
-        opinion.file_name = f"{secondment.pk}-{side}{extension}"
-        opinion.file.save(opinion.file_name, upload, save=False)
+        kind = check_opinion_file(upload)
+        opinion.content_type = kind.content_type
+        opinion.file_name = (
+            f"{secondment.pk}-{side}{kind.extension}"  # the download's name, not the uploader's
+        )
+        opinion.file.save(opinion.file_name, upload, save=False)  # stored under a random name (upload_to)
     try:
         opinion.full_clean()
-    except ValidationError:
-        if opinion.file:
+        opinion.save()
+        audit.record(
+            actor=actor,
+            action="secondment.attach_opinion",
+            obj=secondment,
+            details={"side": side, "file": opinion.content_type or None, "text": bool(text)},
+        )
+        if secondment.opinions.count() == len(SecondmentOpinion.Side):
+            secondment.state = Secondment.State.OPINIONS_ATTACHED
+            _save_step(actor, secondment, "opinions_complete", ["state"], {})
+    except BaseException:
+        if opinion.file and opinion.file._committed:  # the transaction rolls back: no row, no file
             opinion.file.delete(save=False)
         raise
-    opinion.save()
-    audit.record(
-        actor=actor,
-        action="secondment.attach_opinion",
-        obj=secondment,
-        details={"side": side, "file": opinion.content_type or None, "text": bool(text)},
-    )
-    if secondment.opinions.count() == len(SecondmentOpinion.Side):
-        secondment.state = Secondment.State.OPINIONS_ATTACHED
-        _save_step(actor, secondment, "opinions_complete", ["state"], {})
     return opinion
 
 

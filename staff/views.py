@@ -151,9 +151,15 @@ class WorkerRevealView(WorkerMixin, View):
 
     def post(self, request, pk: int):
         worker = self.get_worker()
-        number = services.worker_reveal_id_number(
-            actor=request.user, worker=worker, reason=request.POST.get("reason", "")
-        )
+        form = forms.WorkerRevealForm(request.POST)
+        if not form.is_valid():
+            return self.render_worker(worker, status=400, error=forms.form_errors(form))
+        try:
+            number = services.worker_reveal_id_number(
+                actor=request.user, worker=worker, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            return self.render_worker(worker, status=400, error=explain(exc))
         return self.render_worker(worker, revealed=number)
 
 

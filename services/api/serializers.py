@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from services.models import (
+    ORGANISATION_DESCRIPTION_MAX,
     Activity,
     ActivityAttachment,
     CommunityOrganisation,
@@ -163,7 +164,9 @@ class OrganisationInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CommunityOrganisation.Kind.choices)
     founded_on = serializers.DateField(required=False, allow_null=True, default=None)
     filed = serializers.BooleanField(required=False, default=False)
-    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=ORGANISATION_DESCRIPTION_MAX, required=False, allow_blank=True, default=""
+    )
 
 
 class MemberInputSerializer(serializers.Serializer):

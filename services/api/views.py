@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -152,14 +151,11 @@ class ActivityViewSet(_Base):
         data = s.AttachmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        limit = settings.SERVICES_ATTACHMENT_MAX_BYTES
-        if upload.size > limit:
-            raise ValidationError({"file": [services.ERR_FILE_SIZE.format(mb=limit // (1024 * 1024))]})
         attachment = _call(
             services.activity_attachment_add,
             actor=request.user,
             activity=activity,
-            data=upload.read(),
+            upload=upload,
             file_name=upload.name,
         )
         return Response(s.AttachmentOutputSerializer(attachment).data, status=status.HTTP_201_CREATED)

@@ -2,7 +2,18 @@ from rest_framework import serializers
 
 from community_admin.accounts.api.views import WholeIdField
 from community_admin.org.models import Committee, Department, Street
-from staff.models import SCORE_FIELDS, Payroll, PayrollLine, Post, Secondment, SecondmentOpinion, Worker
+from staff.models import (
+    OPINION_TEXT_MAX,
+    REVEAL_REASON_MAX,
+    SCORE_FIELDS,
+    SECONDMENT_REASON_MAX,
+    Payroll,
+    PayrollLine,
+    Post,
+    Secondment,
+    SecondmentOpinion,
+    Worker,
+)
 
 
 class WorkerOutputSerializer(serializers.ModelSerializer):
@@ -48,7 +59,7 @@ class WorkerRevealOutputSerializer(serializers.Serializer):
 
 
 class WorkerRevealInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=REVEAL_REASON_MAX, required=False, allow_blank=True, default="")
 
 
 class StaffingRowSerializer(serializers.Serializer):
@@ -138,7 +149,7 @@ class SecondmentInputSerializer(serializers.Serializer):
     host_department = serializers.SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), required=False, allow_null=True
     )
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=SECONDMENT_REASON_MAX)
     planned_start = serializers.DateField()
     planned_end = serializers.DateField(required=False, allow_null=True)
 
@@ -149,7 +160,7 @@ class SecondmentInputSerializer(serializers.Serializer):
 
 class OpinionInputSerializer(serializers.Serializer):
     side = serializers.ChoiceField(choices=SecondmentOpinion.Side.choices)
-    text = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    text = serializers.CharField(max_length=OPINION_TEXT_MAX, required=False, allow_blank=True, default="")
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
 
@@ -172,7 +183,7 @@ class EndInputSerializer(serializers.Serializer):
 
 
 class RejectInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=SECONDMENT_REASON_MAX)
 
 
 class PayrollLineSerializer(serializers.ModelSerializer):

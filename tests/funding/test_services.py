@@ -225,3 +225,25 @@ def test_spending_flags_overspent_and_task_money_outside_its_task(world, setting
     )
     a1 = {b.committee.code: b for b in selectors.budgets(today.year, world.street_a.committees.all())}["A1"]
     assert sorted((f.kind, f.amount) for f in a1.flags) == [("overspent", Decimal("2000.00"))]
+
+
+def test_a_failure_after_the_receipt_is_stored_leaves_no_file(world, settings, tmp_path, monkeypatch):
+    from django.db import DatabaseError
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def fail(**kwargs):
+        raise DatabaseError("the audit row could not be written")
+
+    monkeypatch.setattr(services.audit, "record", fail)
+    with pytest.raises(DatabaseError):
+        services.expenditure_record(
+            actor=world.committee_user,
+            committee=world.committee_a1,
+            spent_on=timezone.localdate(),
+            category=Category.PHONE,
+            amount=Decimal("10"),
+            description="电话费",
+            receipt=pdf(),
+        )
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -37,3 +37,22 @@ def test_committee_types_an_entry_on_the_page_and_closes_the_period(world, books
 def test_book_list_counts_the_catalogue(world, books, login):
     page = login(world.bureau).get(reverse("ledgers:book-list")).content.decode()
     assert f"共 15 类 {len(books)} 本台账" in page
+
+
+def test_an_import_that_is_not_a_workbook_is_refused_at_the_file_field(world, books, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ledgers import forms
+
+    url = reverse("ledgers:book-import", args=[books["mz_relief"].pk])
+    page = login(world.committee_user).post(
+        url,
+        {
+            "committee": "A1",
+            "file": SimpleUploadedFile("台账.xlsx", b"<html><script>alert(1)</script></html>"),
+        },
+    )
+    body = page.content.decode()
+    assert page.status_code == 400 and forms.ERR_UPLOAD_TYPE in body
+    assert 'name="file"' in body and 'aria-invalid="true"' in body
+    assert not LedgerEntry.objects.exists()

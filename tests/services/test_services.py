@@ -107,7 +107,7 @@ def test_attachments_are_typed_by_their_bytes_and_stored_under_a_random_name(
     world, activity, attachment_storage, data, content_type
 ):
     item = services.activity_attachment_add(
-        actor=world.committee_user, activity=activity, data=data, file_name="../../etc/照片.exe"
+        actor=world.committee_user, activity=activity, upload=data, file_name="../../etc/照片.exe"
     )
     assert item.content_type == content_type
     assert "照片" not in item.file.name and ".." not in item.file.name
@@ -125,7 +125,7 @@ def test_attachments_are_typed_by_their_bytes_and_stored_under_a_random_name(
 def test_other_files_are_refused_and_nothing_is_stored(world, activity, attachment_storage, data, message):
     with pytest.raises(ValidationError) as exc:
         services.activity_attachment_add(
-            actor=world.committee_user, activity=activity, data=data, file_name="a.png"
+            actor=world.committee_user, activity=activity, upload=data, file_name="a.png"
         )
     assert exc.value.message_dict["file"] == [message]
     assert not ActivityAttachment.objects.exists()
@@ -138,7 +138,7 @@ def test_attachments_are_size_limited(world, activity, settings):
         services.activity_attachment_add(
             actor=world.committee_user,
             activity=activity,
-            data=PNG + b"\x00" * (1024 * 1024),
+            upload=PNG + b"\x00" * (1024 * 1024),
             file_name="a.png",
         )
     assert exc.value.message_dict["file"] == [services.ERR_FILE_SIZE.format(mb=1)]

@@ -136,3 +136,17 @@ def test_due_dates_past_show_as_overdue(world, login, households, today):
     )
     text = login(world.street_user).get(reverse("services:follow-ups")).content.decode()
     assert 'class="num text-danger">1<' in text
+
+
+def test_an_organisation_description_of_10000_characters_is_refused_naming_the_field(world, login):
+    from tests.security import sweep
+
+    client = login(world.committee_user)
+    baseline = sweep.fingerprint(sweep.all_tables())
+    with sweep.rolled_back(baseline) as outcome:
+        response = client.post(
+            reverse("services:organisation-create"),
+            {"name": "书画社", "kind": "culture", "description": "长" * 10_000},
+        )
+    assert response.status_code == 400 and "description" in sweep.invalid_fields(response.content.decode())
+    assert not outcome.written

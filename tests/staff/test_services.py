@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -190,20 +191,23 @@ def test_only_active_social_workers_and_one_open_secondment(world):
         make_secondment(actor, worker)
 
 
-def test_opinion_files_are_checked_by_content_and_size(world, monkeypatch):
+def test_opinion_files_are_checked_by_content_and_size(world, settings):
     actor = world.bureau
     s = make_secondment(actor, make_worker(actor, world.committee_a1))
     fake = SimpleUploadedFile("scan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     with pytest.raises(ValidationError, match=services.ERR_FILE_TYPE):
         services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", upload=fake)
-    monkeypatch.setattr(services, "MAX_OPINION_BYTES", 10)
+    limit = settings.STAFF_OPINION_MAX_BYTES
+    settings.STAFF_OPINION_MAX_BYTES = 10
     with pytest.raises(ValidationError, match="文件不能超过"):
         services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", upload=png())
-    monkeypatch.undo()
+    settings.STAFF_OPINION_MAX_BYTES = limit
     opinion = services.secondment_attach_opinion(
         actor=actor, secondment=s, side="sending", upload=SimpleUploadedFile("x.exe", PDF)
     )
-    assert opinion.content_type == "application/pdf" and opinion.file.name.endswith(".bin")
+    # stored under a random name with the extension of what the bytes are, never the uploader's name
+    assert opinion.content_type == "application/pdf" and opinion.file.name.endswith(".pdf")
+    assert re.fullmatch(rf"secondments/{s.pk}/[0-9a-f]{{32}}\.pdf", opinion.file.name)
     assert opinion.file_name.endswith(".pdf")
 
 
@@ -368,3 +372,19 @@ def test_retirement_follows_the_rule_data(world):
     departure = services.worker_retire(actor=world.bureau, worker=worker, left_on=date(2025, 5, 10))
     assert departure.kind == Departure.Kind.RETIRED
     assert Worker.objects.get(pk=worker.pk).status == Worker.Status.RETIRED
+
+
+def test_a_failure_after_the_opinion_scan_is_stored_leaves_no_file(world, settings, tmp_path, monkeypatch):
+    from django.db import DatabaseError
+
+    settings.MEDIA_ROOT = tmp_path
+    actor = world.bureau
+    s = make_secondment(actor, make_worker(actor, world.committee_a1))
+
+    def fail(**kwargs):
+        raise DatabaseError("the audit row could not be written")
+
+    monkeypatch.setattr(services.audit, "record", fail)
+    with pytest.raises(DatabaseError):
+        services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", upload=png())
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -1,3 +1,4 @@
+import pytest
 from django.urls import reverse
 
 from community_admin.core import idnumbers
@@ -106,3 +107,80 @@ def test_the_secondment_page_offers_only_the_steps_its_state_allows(world, login
         a for a in ("opinion", "approve", "file", "activate", "end", "reject") if f'value="{a}"' in body
     }
     assert offered == {"end"}
+
+
+LONG_TEXT = "长" * 10_000
+
+
+def _refused_and_nothing_written(client, url, data):
+    """POST `data`; the answer and whether any table changed (the audit log's refusals aside)."""
+    from tests.security import sweep
+
+    baseline = sweep.fingerprint(sweep.all_tables())
+    with sweep.rolled_back(baseline) as outcome:
+        response = client.post(url, data)
+    return response, response.content.decode(), outcome.written
+
+
+def test_a_secondment_reason_of_10000_characters_is_refused_naming_the_field(world, login):
+    worker = make_worker(world.bureau, world.committee_a1)
+    data = {
+        "worker": worker.pk,
+        "host_street": world.street_b.pk,
+        "reason": LONG_TEXT,
+        "planned_start": "2025-03-01",
+    }
+    response, body, written = _refused_and_nothing_written(
+        login(world.street_user), reverse("staff:secondment-create"), data
+    )
+    from tests.security import sweep
+
+    assert response.status_code == 400 and "reason" in sweep.invalid_fields(body)
+    assert not written
+
+
+@pytest.mark.parametrize(
+    ("action", "field", "label"), [("opinion", "text", "意见内容"), ("reject", "reason", "否决理由")]
+)
+def test_secondment_step_text_of_10000_characters_is_refused_naming_the_field(
+    world, login, action, field, label
+):
+    s = make_secondment(world.bureau, make_worker(world.bureau, world.committee_a1))
+    data = {"action": action, "side": "sending", field: LONG_TEXT}
+    response, body, written = _refused_and_nothing_written(
+        login(world.street_user), reverse("staff:secondment-step", args=[s.pk]), data
+    )
+    assert response.status_code == 400 and f"{label}：" in body
+    assert not written
+
+
+def test_a_reveal_reason_of_10000_characters_is_refused_naming_the_field(world, login):
+    worker = make_worker(world.bureau, world.committee_a1)
+    response, body, written = _refused_and_nothing_written(
+        login(world.street_user), reverse("staff:worker-reveal", args=[worker.pk]), {"reason": LONG_TEXT}
+    )
+    assert response.status_code == 400 and "查看原因：" in body and worker.id_number not in body
+    assert not written  # not even the audit row of a reveal
+    # a NUL cannot be stored in PostgreSQL's JSON (the audit row's details): refused, not a 500
+    response, body, written = _refused_and_nothing_written(
+        login(world.street_user), reverse("staff:worker-reveal", args=[worker.pk]), {"reason": "a\x00b"}
+    )
+    assert response.status_code == 400 and "查看原因：" in body and not written
+
+
+def test_the_services_bound_the_free_text_the_forms_bound(world):
+    from django.core.exceptions import ValidationError
+
+    from staff import services
+
+    worker = make_worker(world.bureau, world.committee_a1)
+    with pytest.raises(ValidationError) as exc:
+        services.worker_reveal_id_number(actor=world.bureau, worker=worker, reason=LONG_TEXT)
+    assert "reason" in exc.value.message_dict
+    s = make_secondment(world.bureau, worker)
+    with pytest.raises(ValidationError) as exc:
+        services.secondment_reject(actor=world.bureau, secondment=s, reason=LONG_TEXT)
+    assert "rejected_reason" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.secondment_attach_opinion(actor=world.bureau, secondment=s, side="sending", text=LONG_TEXT)
+    assert "text" in exc.value.message_dict
