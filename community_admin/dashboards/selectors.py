@@ -2,6 +2,7 @@
 street). Each capability contributes its section; the query count does not grow with the committees."""
 
 import hashlib
+import time
 from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
@@ -25,24 +26,41 @@ from staff import selectors as staff_selectors
 from staff.models import AccountabilityRecord, Departure, EvaluationRound, EvaluationScore, Secondment, Worker
 from staff.services import score_expression
 
+RECOMPUTE_LOCK_SECONDS = 60  # a recomputation that died frees the lock after this long
+STALE_FOR_PERIODS = 10  # a stale copy is served (while one request recomputes) for at most 10 periods
+
 
 def dashboard_figures(committees: QuerySet[Committee], streets: QuerySet[Street]) -> dict:
     """`district_figures`, kept in the cache for DASHBOARD_CACHE_SECONDS (0: computed on every request). The
-    district's figures read every active person of the registry (about 1.5 s at full scale), and a dashboard
-    a minute old serves as well as a fresh one; the key is the exact set of committees and streets (and the
-    day, for the figures of the year), so a street's figures are never another scope's."""
+    district's figures read every active person of the registry (about 1 s at full scale), and a dashboard
+    a minute old serves as well as a fresh one (it shows when it was computed); the key is the exact set of
+    committees and streets (and the day, for the figures of the year), so a street's figures are never another
+    scope's. When the copy is stale, one request recomputes it (a lock in the cache) while the others are
+    answered with the stale copy: no stampede of identical computations when it expires under load."""
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return district_figures(committees, streets)
+    key = cache_key(committees, streets)
+    entry = cache.get(key)  # (figures, fresh until)
+    now = time.time()
+    if entry is not None:
+        figures, fresh_until = entry
+        if now < fresh_until or not cache.add(f"{key}:refreshing", True, RECOMPUTE_LOCK_SECONDS):
+            return figures
+    try:
+        figures = district_figures(committees, streets)
+        cache.set(key, (figures, time.time() + seconds), seconds * STALE_FOR_PERIODS)
+    finally:
+        if entry is not None:
+            cache.delete(f"{key}:refreshing")
+    return figures
+
+
+def cache_key(committees: QuerySet[Committee], streets: QuerySet[Street]) -> str:
     committee_ids = list(committees.order_by("pk").values_list("pk", flat=True))
     street_ids = list(streets.order_by("pk").values_list("pk", flat=True))
     scope = f"{committee_ids}|{street_ids}|{timezone.localdate()}"
-    key = "dashboards:figures:" + hashlib.sha256(scope.encode()).hexdigest()
-    figures = cache.get(key)
-    if figures is None:
-        figures = district_figures(committees, streets)
-        cache.set(key, figures, seconds)
-    return figures
+    return "dashboards:figures:" + hashlib.sha256(scope.encode()).hexdigest()
 
 
 def district_figures(
