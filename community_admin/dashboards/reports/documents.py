@@ -4,6 +4,7 @@
 The PDF uses the certificates' shipped GB 2312 subset of Noto Serif CJK (see certificates/pdf.py for why it is
 shipped rather than taken from the system), in the body and in the charts' SVG text alike."""
 
+from abc import ABC, abstractmethod
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +26,7 @@ TITLE = "社区工作调研报告"
 STEPS = 3  # figures, text, file
 
 
-class SurveyReport:
+class SurveyReport(ABC):
     """The report of `year` over what `user` sees (the bureau: the whole district)."""
 
     extension = ""
@@ -50,8 +51,9 @@ class SurveyReport:
         bar.finish()
         return figures
 
+    @abstractmethod
     def _write(self, path: Path, figures: dict, parts: list[narrative.Part]) -> None:
-        raise NotImplementedError
+        """Write the document in this class's format (PDF or xlsx)."""
 
 
 class SurveyReportPdf(SurveyReport):
