@@ -1,13 +1,16 @@
 import time
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from community_admin.accounts.middleware import SESSION_STARTED_KEY
+from community_admin.accounts.middleware import SESSION_STARTED_KEY, SESSION_TOUCHED_KEY
 from community_admin.core.models import AuditLog
 from tests.factories import PASSWORD
 
@@ -64,8 +67,36 @@ def test_failed_login_shows_an_error_and_audits_the_attempt(world):
 def test_session_is_idle_limited_to_30_minutes(world, login):
     client = login(world.bureau)
     client.get(reverse("home"))
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert client.session.get_expiry_age() == 30 * 60
+    row = Session.objects.get(session_key=client.session.session_key)
+    assert 29 * 60 < (row.expire_date - timezone.now()).total_seconds() <= 30 * 60
+
+
+def expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_an_active_session_is_saved_once_a_minute_not_on_every_request(world, login):
+    client = login(world.bureau)
+    client.get(reverse("home"))
+    saved = expiry(client)
+    client.get(reverse("home"))
+    assert expiry(client) == saved  # within the minute: no write
+
+    session = client.session
+    session[SESSION_TOUCHED_KEY] = time.time() - settings.SESSION_REFRESH_SECONDS - 1
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(expire_date=saved - timedelta(minutes=5))
+    client.get(reverse("home"))
+    assert expiry(client) > saved - timedelta(minutes=1)  # a minute later: the expiry moves on
+
+
+def test_an_idle_session_ends(world, login):
+    client = login(world.bureau)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_session_ends_12_hours_after_login_whatever_the_activity(world, login):
