@@ -1,5 +1,6 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from community_admin.core.models import AuditLog
@@ -17,6 +18,17 @@ def test_catalogue_has_the_reports_15_categories_and_40_plus_books(books):
     assert books["floating_population"].owner_police_station
     assert books["disabled_persons"].owner_department.code == "CL"
     assert services.catalogue_install() == (0, 0)  # safe to run again
+    for book in books.values():
+        book.full_clean()  # every book of the catalogue meets the model's constraints
+
+
+def test_the_database_refuses_a_catalogue_book_that_breaks_a_constraint(books):
+    book = books["zz_disputes"]
+    book.owner_police_station = True  # two owners
+    with pytest.raises(ValidationError, match="责任部门"):
+        book.full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        book.save()
 
 
 def test_entry_is_typed_against_the_columns_and_keeps_history(world, books):
