@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -588,21 +589,46 @@ OBJECT_CASES = [(n, r) for n, r in ROUTES.items() if r.scope is not None]
 PLAIN_CASES = [(n, r) for n, r in ROUTES.items() if r.scope is None and r.kind != "public"]
 
 
-@pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize(("name", "route"), OBJECT_CASES, ids=[n for n, _ in OBJECT_CASES])
-def test_object_route_in_and_out_of_scope(world, extra, login, name, route, role):
-    client = login(world.user(role))
-    in_scope, out_of_scope = route.scope(world, role, extra)
-    inside = _call(client, route, _url(name, in_scope))
-    outside = _call(client, route, _url(name, out_of_scope if out_of_scope is not None else MISSING))
-    missing = _call(client, route, _url(name, MISSING))
+def test_object_route_in_and_out_of_scope(world, extra, login, name, route):
+    """Every role in turn over one set of objects (built once per route, not once per role); each role's
+    requests are rolled back before the next role's, so a write by one cannot change what the next sees."""
+    scopes = {
+        role: route.scope(world, role, extra) for role in Role
+    }  # builds the objects outside the rollbacks
+    failures = []
+    for role, (in_scope, out_of_scope) in scopes.items():
+        with transaction.atomic():
+            failures += _object_route_failures(
+                login(world.user(role)), name, route, role, in_scope, out_of_scope
+            )
+            transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)
+
+
+def _object_route_failures(client, name, route, role, in_scope, out_of_scope) -> list[str]:
+    inside = _call(client, route, _url(name, in_scope)).status_code
+    outside = _call(
+        client, route, _url(name, out_of_scope if out_of_scope is not None else MISSING)
+    ).status_code
+    missing = _call(client, route, _url(name, MISSING)).status_code
     if role in route.roles:
-        assert inside.status_code in route.ok, f"{name} as {role}: in scope gave {inside.status_code}"
-        assert outside.status_code == 404, f"{name} as {role}: out of scope gave {outside.status_code}"
-        assert missing.status_code == 404
-    else:
-        assert inside.status_code in (403, 404), f"{name} as {role} (not permitted) gave {inside.status_code}"
-        assert outside.status_code == inside.status_code, "forbidden must not tell in-scope from out-of-scope"
+        return [
+            message
+            for wrong, message in (
+                (inside not in route.ok, f"{name} as {role}: in scope gave {inside}"),
+                (outside != 404, f"{name} as {role}: out of scope gave {outside}"),
+                (missing != 404, f"{name} as {role}: a missing object gave {missing}"),
+            )
+            if wrong
+        ]
+    if inside not in (403, 404):
+        return [f"{name} as {role} (not permitted) gave {inside}"]
+    if outside != inside:
+        return [
+            f"{name} as {role}: forbidden must not tell in-scope from out-of-scope ({inside} vs {outside})"
+        ]
+    return []
 
 
 @pytest.mark.parametrize("role", list(Role))
