@@ -264,12 +264,14 @@ class Results:
     def __init__(self):
         self.lock = threading.Lock()
         self.samples: dict[str, list[float]] = defaultdict(list)
+        self.timeline: list[tuple[float, float]] = []  # (seconds since the start when sent, seconds taken)
         self.errors: dict[str, int] = defaultdict(int)
         self.error_examples: dict[str, str] = {}
 
-    def add(self, kind: str, seconds: float, error: str | None) -> None:
+    def add(self, kind: str, sent_at: float, seconds: float, error: str | None) -> None:
         with self.lock:
             self.samples[kind].append(seconds)
+            self.timeline.append((sent_at, seconds))
             if error:
                 self.errors[kind] += 1
                 self.error_examples.setdefault(kind, error)
@@ -280,6 +282,19 @@ def percentile(sorted_samples: list[float], q: float) -> float:
         return float("nan")
     index = min(len(sorted_samples) - 1, max(0, round(q / 100 * len(sorted_samples) + 0.5) - 1))
     return sorted_samples[index]
+
+
+def print_timeline(timeline: list[tuple[float, float]], duration: float, window: float = 10) -> None:
+    """Requests per window of the run by when they were sent: a slow tail spread evenly is the cost of the
+    requests; one bunched in a window is a stall (a burst of clients, a recomputation, the machine)."""
+    print(f"\nby when sent ({window:.0f} s windows):  count   p50 ms   p95 ms   max ms")
+    for start in range(0, int(duration + window - 1), int(window)):
+        s = sorted(t for sent, t in timeline if start <= sent < start + window)
+        if s:
+            print(
+                f"  {start:>4}–{start + int(window):<4} s {len(s):>17} {percentile(s, 50) * 1000:>8.0f} "
+                f"{percentile(s, 95) * 1000:>8.0f} {s[-1] * 1000:>8.0f}"
+            )
 
 
 def report(results: Results, duration: float, args, load_before, load_after) -> bool:
@@ -308,6 +323,7 @@ def report(results: Results, duration: float, args, load_before, load_after) -> 
         print(f"mean {statistics.fmean(everything) * 1000:.0f} ms, max {everything[-1] * 1000:.0f} ms")
     for kind, example in results.error_examples.items():
         print(f"  first error, {kind}: {example}")
+    print_timeline(results.timeline, duration)
     print(
         f"\nload average (1, 5, 15 min): before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
         f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}; {os.cpu_count()} cores"
@@ -408,6 +424,11 @@ def main() -> int:
         default=0,
         help="mean seconds a client waits between requests (exponential); 0: back to back, the capacity test",
     )
+    parser.add_argument(
+        "--together",
+        action="store_true",
+        help="with --think, all clients send their first request at the same moment (a burst)",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--cold", action="store_true", help="do not warm the dashboards' cache before the clock starts"
@@ -475,6 +496,7 @@ def main() -> int:
 
         load_before = os.getloadavg()
         start_at = time.monotonic() + 1
+        clock_zero = time.perf_counter() + 1
         stop_at = start_at + args.duration
 
         def loop(role, ctx, client):
@@ -484,6 +506,11 @@ def main() -> int:
                 time.sleep(0.005)
             make = MIX[role]
             rng = random.Random(f"{args.seed}-{id(client)}")
+            if args.think > 0 and not args.together:
+                # People do not all click in the same millisecond: each client's first request comes at a
+                # random moment of the first think time (with --together all 50 arrive at once, a burst
+                # that alone puts the first ~8 % of a 60 s run's requests in a queue).
+                time.sleep(rng.uniform(0, args.think))
             while time.monotonic() < stop_at:
                 kind, method, path, body, headers = make(client, ctx)
                 started = time.perf_counter()
@@ -496,7 +523,7 @@ def main() -> int:
                         error = f"redirected to login: {method} {path}"
                 except Exception as exc:
                     error = f"{type(exc).__name__}: {exc} ({method} {path})"
-                results.add(kind, time.perf_counter() - started, error)
+                results.add(kind, started - clock_zero, time.perf_counter() - started, error)
                 if args.think > 0:  # a person reading the page before the next click
                     time.sleep(
                         max(

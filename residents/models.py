@@ -9,6 +9,10 @@ from community_admin.core import idnumbers
 from community_admin.core.models import TimeStampedModel
 from community_admin.org.models import Committee
 
+# The name the registry's list totals are cached under (community_admin/core/counting.py): every save or delete of a
+# household or person, and every import, moves its generation on (residents/signals.py, services.py).
+REGISTRY = "residents"
+
 
 class Household(TimeStampedModel):
     class HousingType(models.TextChoices):

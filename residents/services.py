@@ -8,10 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from community_admin.accounts.models import Role
-from community_admin.core import audit, idnumbers
+from community_admin.core import audit, counting, idnumbers
 from community_admin.org.models import Committee
 from residents import exporters, importers
-from residents.models import Household, Person, PersonEvent
+from residents.models import REGISTRY, Household, Person, PersonEvent
 
 ERR_DUPLICATE_HERE = "公民身份号码：该号码已登记在本社区（{name}）。"
 ERR_DUPLICATE_ELSEWHERE = (
@@ -443,6 +443,7 @@ def residents_import(*, actor, committee: Committee, file, file_name: str = "", 
         ],
         batch_size=2000,
     )
+    counting.data_changed(REGISTRY)  # bulk_create sends no post_save
     today = timezone.localdate()
     PersonEvent.objects.bulk_create(
         [

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,6 +8,7 @@ from django.views import View
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core.counting import CountCachedPaginator
 from residents import exporters, selectors, services
 from residents.filters import PersonFilter
 from residents.forms import (
@@ -20,7 +20,7 @@ from residents.forms import (
     RevealForm,
     TransferForm,
 )
-from residents.models import Household, Person
+from residents.models import REGISTRY, Household, Person
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 50_000
@@ -54,7 +54,9 @@ class PersonListView(PermissionRequiredMixin, View):
         persons = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.none()
         if not filterset.is_bound:
             persons = filterset.queryset.filter(status__in=Person.ACTIVE_STATUSES)
-        page = Paginator(persons, self.paginate_by).get_page(request.GET.get("page"))
+        page = CountCachedPaginator(persons, self.paginate_by, data=REGISTRY).get_page(
+            request.GET.get("page")
+        )
         query = request.GET.copy()
         query.pop("page", None)
         searched_by_id = bool(

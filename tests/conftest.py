@@ -42,6 +42,7 @@ def _dashboards_uncached(settings):
     """Every test sees the dashboards' figures as its own data make them (the cache is per process, and ids
     repeat between tests); tests/dashboards/test_cache.py turns the cache on."""
     settings.DASHBOARD_CACHE_SECONDS = 0
+    settings.COUNT_CACHE_SECONDS = 0  # likewise the lists' totals; tests/core/test_counting.py turns it on
 
 
 def build_world() -> World:

@@ -9,10 +9,12 @@ from rest_framework.response import Response
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
 from community_admin.accounts.models import Role
+from community_admin.core.counting import CountCachedPagination
+from community_admin.core.pagination import PageNumberPagination
 from residents import selectors, services
 from residents.api import serializers as s
 from residents.filters import PersonFilter
-from residents.models import Household, Person
+from residents.models import REGISTRY, Household, Person
 
 
 class PersonFilterBackend(DjangoFilterBackend):
@@ -79,6 +81,10 @@ class HouseholdViewSet(
         return Response(s.HouseholdOutputSerializer(household).data)
 
 
+class PersonPagination(CountCachedPagination, PageNumberPagination):
+    count_data = REGISTRY
+
+
 class PersonViewSet(
     ScopedObjectMixin,
     mixins.ListModelMixin,
@@ -102,6 +108,7 @@ class PersonViewSet(
     }
     queryset = Person.objects.none()
     serializer_class = s.PersonOutputSerializer
+    pagination_class = PersonPagination
     filter_backends = [PersonFilterBackend]
     filterset_class = PersonFilter
 
