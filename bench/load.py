@@ -264,14 +264,16 @@ class Results:
     def __init__(self):
         self.lock = threading.Lock()
         self.samples: dict[str, list[float]] = defaultdict(list)
-        self.timeline: list[tuple[float, float]] = []  # (seconds since the start when sent, seconds taken)
+        self.timeline: list[
+            tuple[float, float, str]
+        ] = []  # (sent, seconds since the start; seconds taken; path)
         self.errors: dict[str, int] = defaultdict(int)
         self.error_examples: dict[str, str] = {}
 
-    def add(self, kind: str, sent_at: float, seconds: float, error: str | None) -> None:
+    def add(self, kind: str, path: str, sent_at: float, seconds: float, error: str | None) -> None:
         with self.lock:
             self.samples[kind].append(seconds)
-            self.timeline.append((sent_at, seconds))
+            self.timeline.append((sent_at, seconds, f"{kind}: {path}"))
             if error:
                 self.errors[kind] += 1
                 self.error_examples.setdefault(kind, error)
@@ -284,17 +286,20 @@ def percentile(sorted_samples: list[float], q: float) -> float:
     return sorted_samples[index]
 
 
-def print_timeline(timeline: list[tuple[float, float]], duration: float, window: float = 10) -> None:
+def print_timeline(timeline: list[tuple[float, float, str]], duration: float, window: float = 10) -> None:
     """Requests per window of the run by when they were sent: a slow tail spread evenly is the cost of the
     requests; one bunched in a window is a stall (a burst of clients, a recomputation, the machine)."""
     print(f"\nby when sent ({window:.0f} s windows):  count   p50 ms   p95 ms   max ms")
     for start in range(0, int(duration + window - 1), int(window)):
-        s = sorted(t for sent, t in timeline if start <= sent < start + window)
+        s = sorted(t for sent, t, _ in timeline if start <= sent < start + window)
         if s:
             print(
                 f"  {start:>4}–{start + int(window):<4} s {len(s):>17} {percentile(s, 50) * 1000:>8.0f} "
                 f"{percentile(s, 95) * 1000:>8.0f} {s[-1] * 1000:>8.0f}"
             )
+    print("\nthe slowest requests (sent at, ms, what):")
+    for sent, taken, what in sorted(timeline, key=lambda row: -row[1])[:10]:
+        print(f"  {sent:6.1f} s {taken * 1000:8.0f}  {what}")
 
 
 def report(results: Results, duration: float, args, load_before, load_after) -> bool:
@@ -523,7 +528,7 @@ def main() -> int:
                         error = f"redirected to login: {method} {path}"
                 except Exception as exc:
                     error = f"{type(exc).__name__}: {exc} ({method} {path})"
-                results.add(kind, started - clock_zero, time.perf_counter() - started, error)
+                results.add(kind, path, started - clock_zero, time.perf_counter() - started, error)
                 if args.think > 0:  # a person reading the page before the next click
                     time.sleep(
                         max(

@@ -48,10 +48,21 @@ def _department_streets(department: Department | None) -> QuerySet[Street]:
 
 
 def scope_by_committee(queryset: QuerySet, user, *, field: str = "committee") -> QuerySet:
-    """Restrict any queryset whose rows belong to a committee (through `field`) to what `user` sees."""
-    if getattr(user, "is_authenticated", False) and user.role == Role.BUREAU:
+    """Restrict any queryset whose rows belong to a committee (through `field`) to what `user` sees.
+
+    The committees are given as a list of ids, not as a subquery: PostgreSQL plans `committee_id IN (SELECT id
+    FROM org_committee WHERE street_id = …)` (or the join) as a merge join that walks the people's list index
+    from the district's first committee, so a page of a late street's list read 700,000 rows (0.4–0.6 s); with
+    the ids it reads that street's committees only (4 ms). The price is one small query per call."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if user.role == Role.BUREAU:
         return queryset
-    return queryset.filter(**{f"{field}__in": visible_committees(user)})
+    if user.role == Role.COMMITTEE:
+        if user.committee_id is None:
+            return queryset.none()
+        return queryset.filter(**{field: user.committee_id})
+    return queryset.filter(**{f"{field}__in": list(visible_committees(user).values_list("pk", flat=True))})
 
 
 def unit_scope_of(user) -> dict:

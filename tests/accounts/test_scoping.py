@@ -46,6 +46,26 @@ def test_scope_by_committee_filters_any_related_queryset(world):
     assert scoping.scope_by_committee(UserFactory._meta.model.objects.all(), world.bureau).count() == 5
 
 
+@pytest.mark.parametrize("role", [Role.STREET, Role.COMMITTEE, Role.DEPARTMENT])
+def test_scope_by_committee_names_the_committees_not_a_subquery(world, role):
+    """PostgreSQL walks the whole people index for `committee_id IN (SELECT …)`; a list of ids it does not."""
+    from residents.selectors import person_list
+
+    sql = str(person_list(world.user(role)).query)
+    where = sql[sql.index(" WHERE ") :]
+    assert "SELECT" not in where and "org_committee" not in where, where
+    committees = set(scoping.visible_committees(world.user(role)).values_list("pk", flat=True))
+    scoped = scoping.scope_by_committee(Committee.objects.all(), world.user(role), field="pk")
+    assert set(scoped.values_list("pk", flat=True)) == committees
+
+
+def test_a_committee_user_without_a_committee_sees_nothing(world):
+    user = UserFactory.build(
+        username="orphan", role=Role.COMMITTEE, committee=None
+    )  # the database refuses it
+    assert not scoping.scope_by_committee(Committee.objects.all(), user, field="pk").exists()
+
+
 def test_out_of_scope_is_404_and_audited_missing_is_404_without_audit(world):
     from django.http import Http404
 
