@@ -5,7 +5,6 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
-
 _CHOICE_LABELS: dict = {}  # field -> {value: label}
 
 

@@ -60,9 +60,8 @@ def test_scope_by_committee_names_the_committees_not_a_subquery(world, role):
 
 
 def test_a_committee_user_without_a_committee_sees_nothing(world):
-    user = UserFactory.build(
-        username="orphan", role=Role.COMMITTEE, committee=None
-    )  # the database refuses it
+    # unsaved: the database refuses a committee account without a committee
+    user = UserFactory.build(username="orphan", role=Role.COMMITTEE, committee=None)
     assert not scoping.scope_by_committee(Committee.objects.all(), user, field="pk").exists()
 
 
