@@ -23,6 +23,13 @@ def person_list(user) -> QuerySet[Person]:
     )
 
 
+def person_list_paged(user) -> QuerySet[Person]:
+    """`person_list` for a page of a list (the page and the API): the page's households are fetched by id in a
+    second query. Joined, PostgreSQL merges the page with the whole households index for the later committees of
+    the district (65 ms a page at full scale, against 1 ms)."""
+    return person_list(user).select_related(None).select_related("committee").prefetch_related("household")
+
+
 def household_list(user) -> QuerySet[Household]:
     return scoping.scope_by_committee(Household.objects.select_related("committee"), user).order_by(
         "committee_id", "number"

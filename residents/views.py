@@ -49,7 +49,7 @@ class PersonListView(PermissionRequiredMixin, View):
 
     def get(self, request):
         filterset = PersonFilter(
-            request.GET or None, queryset=selectors.person_list(request.user), user=request.user
+            request.GET or None, queryset=selectors.person_list_paged(request.user), user=request.user
         )
         persons = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.none()
         if not filterset.is_bound:

@@ -113,6 +113,8 @@ class PersonViewSet(
     filterset_class = PersonFilter
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.person_list_paged(self.request.user)
         return selectors.person_list(self.request.user)
 
     def _out(self, person, code=status.HTTP_200_OK):
