@@ -103,8 +103,9 @@ if REDIS_URL:
 # The dashboards' figures are cached this long (seconds; 0 computes them on every request): see README.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 # The registry's list totals are cached until a write to the registry, and at most this long (0: counted on every
-# page): community_admin/core/counting.py.
-COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=300)
+# page): community_admin/core/counting.py. Only with a cache every process shares (Redis): a process's own cache
+# would not hear of another process's write.
+COUNT_CACHE_SECONDS = env.int("COUNT_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -5,6 +5,9 @@ A paginated list shows its total ("共 N 人"), and counting a street's 76,000 r
 query is kept in Django's cache under the query's SQL and a *generation* of its data; a write to that data moves
 the generation on (after its transaction commits), so the next count is fresh. A write that bypasses the
 generation (a raw bulk update) is seen at the latest after COUNT_CACHE_SECONDS.
+
+The generation must be shared by every process that writes, so counts are cached only with a shared cache
+(REDIS_URL): with a per-process cache another process would not see the write (settings.COUNT_CACHE_SECONDS).
 """
 
 import hashlib
@@ -29,9 +32,8 @@ def data_changed(data: str) -> None:
         key = GENERATION_KEY.format(data)
         try:
             cache.incr(key)
-        except (
-            ValueError
-        ):  # not there yet (or evicted): any new value differs from the one counts were kept under
+        except ValueError:
+            # Not there (never counted, or evicted): any value other than the one counts were kept under will do.
             cache.set(key, 1, timeout=None)
 
     transaction.on_commit(bump)
