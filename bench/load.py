@@ -402,6 +402,30 @@ def start_server(args, env) -> subprocess.Popen:
     sys.exit("gunicorn did not answer within 60 s")
 
 
+def start_scheduler(env) -> subprocess.Popen:
+    """A Celery worker with the beat scheduler, as in production (`make worker` + `make beat`): it refreshes the
+    dashboards' cached figures before they go stale. Needs REDIS_URL (the broker and the shared cache)."""
+    if not env.get("REDIS_URL"):
+        sys.exit("--scheduler needs REDIS_URL: the scheduler and the web server must share the cache")
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "community_admin",
+        "worker",
+        "--beat",
+        "--concurrency",
+        "1",
+        "--loglevel",
+        "WARNING",
+        "--schedule",
+        str(ROOT / "var" / "load" / "celerybeat-schedule"),
+    ]
+    print("Starting:", " ".join(command[2:]), flush=True)
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
 def stop_server(server: subprocess.Popen) -> None:
     if server.poll() is None:
         os.killpg(server.pid, signal.SIGTERM)
@@ -438,6 +462,12 @@ def main() -> int:
     parser.add_argument(
         "--cold", action="store_true", help="do not warm the dashboards' cache before the clock starts"
     )
+    parser.add_argument(
+        "--scheduler",
+        action="store_true",
+        help="also start a Celery worker with the beat scheduler (needs REDIS_URL): the dashboards are refreshed "
+        "ahead of their expiry, as in production, instead of by a request",
+    )
     parser.add_argument("--collectstatic", action="store_true", help="collect static files even if collected")
     args = parser.parse_args()
     random.seed(args.seed)
@@ -447,13 +477,16 @@ def main() -> int:
         f"Database {urlsplit(args.database_url).path.lstrip('/')}: {fixtures['persons']} persons; "
         f"{args.clients} clients for {args.duration:.0f} s, think time {args.think:g} s"
     )
-    server = None
+    server = scheduler = None
     if args.url:
         parts = urlsplit(args.url)
         host, port = parts.hostname, parts.port or 80
     else:
         host, port = "127.0.0.1", args.port
-        server = start_server(args, server_env(args.database_url))
+        env = server_env(args.database_url)
+        server = start_server(args, env)
+        if args.scheduler:
+            scheduler = start_scheduler(env)
     try:
         results, login_errors = Results(), []
         plan = plan_clients(args.clients, fixtures)
@@ -550,8 +583,9 @@ def main() -> int:
         ok = report(results, duration, args, load_before, load_after)
         return 0 if ok and not login_errors else 1
     finally:
-        if server is not None:
-            stop_server(server)
+        for process in (scheduler, server):
+            if process is not None:
+                stop_server(process)
 
 
 if __name__ == "__main__":

@@ -208,6 +208,15 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-sweep-stale": {"task": "jobs.sweep_stale", "schedule": 60.0},
     "jobs-cleanup-results": {"task": "jobs.cleanup_results", "schedule": 3600.0},
 }
+# The dashboards' figures are recomputed by the scheduler before they go stale (every 4/5 of their cache time),
+# so that no request waits for them: community_admin/dashboards/selectors.py refresh_cached_figures.
+DASHBOARD_REFRESH_SECONDS = env.int("DASHBOARD_REFRESH_SECONDS", default=DASHBOARD_CACHE_SECONDS * 4 // 5)
+if DASHBOARD_CACHE_SECONDS > 0 and DASHBOARD_REFRESH_SECONDS > 0:
+    CELERY_BEAT_SCHEDULE["dashboards-refresh"] = {
+        "task": "dashboards.refresh",
+        "schedule": float(DASHBOARD_REFRESH_SECONDS),
+        "options": {"expires": float(DASHBOARD_REFRESH_SECONDS)},  # a late refresh is skipped, not queued up
+    }
 # Result files live outside the web root and are served only through the scoped download view.
 JOBS_RESULT_ROOT = Path(env.str("JOBS_RESULT_ROOT", default=str(VAR_DIR / "job-results")))
 STORAGES["job_results"] = {

@@ -56,6 +56,29 @@ def dashboard_figures(committees: QuerySet[Committee], streets: QuerySet[Street]
     return figures
 
 
+def refresh_cached_figures() -> int:
+    """Recompute every dashboard's cached figures (the district's and each street's) before they go stale, so that
+    no request waits for a recomputation: the beat scheduler runs this every DASHBOARD_REFRESH_SECONDS (settings).
+    Without the scheduler the dashboards still work: a stale copy is recomputed by one request as above. The
+    registry is counted once for all the scopes. Returns the number of scopes refreshed."""
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    if seconds <= 0:
+        return 0
+    counts = org_selectors.registry_counts(list(Committee.objects.values_list("pk", flat=True)))
+    scopes = [(Committee.objects.all(), Street.objects.all())] + [
+        (Committee.objects.filter(street=street), Street.objects.filter(pk=street.pk))
+        for street in Street.objects.order_by("code")
+    ]
+    for committees, streets in scopes:
+        key = cache_key(committees, streets)
+        ids = set(committees.values_list("pk", flat=True))
+        figures = district_figures(
+            committees, streets, counts={pk: c for pk, c in counts.items() if pk in ids}
+        )
+        cache.set(key, (figures, time.time() + seconds), seconds * STALE_FOR_PERIODS)
+    return len(scopes)
+
+
 def cache_key(committees: QuerySet[Committee], streets: QuerySet[Street]) -> str:
     committee_ids = list(committees.order_by("pk").values_list("pk", flat=True))
     street_ids = list(streets.order_by("pk").values_list("pk", flat=True))

@@ -85,3 +85,34 @@ def test_a_stale_copy_is_recomputed_by_one_request_while_the_others_get_the_stal
     # With nobody recomputing, this request recomputes, and frees the lock behind it.
     assert households(client.get(url)) == 4
     assert cache.add(lock, True, 60)
+
+
+def test_the_scheduler_refreshes_every_scope_before_a_request_needs_it(
+    world, registered, login, cached, django_assert_max_num_queries
+):
+    from community_admin.dashboards import tasks
+
+    tasks.refresh.delay()  # eager in tests, as the beat scheduler's worker would run it
+    PersonFactory(household__committee=world.committee_a1)  # after the refresh: not in the cached copies
+    bureau = login(world.bureau)
+    with django_assert_max_num_queries(8):  # session, permissions and the scope's ids: the figures are cached
+        assert households(bureau.get(reverse("dashboard-district"))) == 3
+    with django_assert_max_num_queries(10):
+        assert households(bureau.get(reverse("dashboard-street", args=[world.street_a.pk]))) == 2
+        assert households(bureau.get(reverse("dashboard-street", args=[world.street_b.pk]))) == 1
+    street_clerk = login(world.street_user)  # the clerk's scope is the same street's: the same cached copy
+    with django_assert_max_num_queries(10):
+        assert households(street_clerk.get(reverse("dashboard-street", args=[world.street_a.pk]))) == 2
+
+    from community_admin.dashboards import selectors
+
+    assert selectors.refresh_cached_figures() == 3  # the district and its two streets
+    assert households(bureau.get(reverse("dashboard-district"))) == 4
+
+
+def test_the_refresh_is_scheduled_only_while_the_figures_are_cached(world, settings):
+    from community_admin.dashboards import selectors
+
+    assert "dashboards.refresh" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    assert selectors.refresh_cached_figures() == 0
