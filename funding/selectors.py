@@ -264,11 +264,11 @@ def budgets(
     typical = {c.category: c.typical_amount for c in policy.categories.all()} if policy else {}
     delay = policy.delay_days if policy else 30
     rows = {c.pk: CommitteeBudget(committee=c) for c in committees.select_related("street").order_by("code")}
+    labels = [(value, str(label)) for value, label in Category.choices]  # once, not once per committee
+    typical_total = money(sum(typical.values(), ZERO))
     for row in rows.values():
-        row.typical = money(sum(typical.values(), ZERO))
-        row.by_category = {
-            value: [str(label), typical.get(value, ZERO), ZERO] for value, label in Category.choices
-        }
+        row.typical = typical_total
+        row.by_category = {value: [label, typical.get(value, ZERO), ZERO] for value, label in labels}
     allocations = Allocation.objects.filter(run__year=year, committee__in=rows).select_related("disbursement")
     for a in allocations if run else []:
         row = rows[a.committee_id]

@@ -13,6 +13,7 @@ from community_admin.accounts.models import Role
 from community_admin.core import workload
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Committee, Street
+from community_admin.org.selectors import CommitteeFigures
 from residents.models import Household
 from services.balance import Balance, Period, ServiceCounts
 from services.models import (
@@ -160,11 +161,18 @@ def _admin_hours_each() -> dict[str, Decimal]:
 
 
 def committee_balances(
-    committees: QuerySet[Committee], period: Period, *, counts: dict | None = None
+    committees: QuerySet[Committee],
+    period: Period,
+    *,
+    counts: dict | None = None,
+    figures: list[tuple[Committee, CommitteeFigures]] | None = None,
 ) -> list[tuple[Committee, Balance]]:
     """Each committee's balance: the registry's counts (3 queries, or none given `counts` from
-    org_selectors.registry_counts), the services' (4), one per load counter."""
-    rows = org_selectors.committees_with_figures(committees, counts=counts)
+    org_selectors.registry_counts, or `figures` from org_selectors.committees_with_figures for the same
+    committees), the services' (4), one per load counter."""
+    rows = (
+        figures if figures is not None else org_selectors.committees_with_figures(committees, counts=counts)
+    )
     ids = [c.pk for c, _ in rows]
     service = service_counts(ids, period)
     admin = workload.counts(ids, period.start, period.end)

@@ -128,7 +128,7 @@ def district_figures(
         "certificate_types": certificate_selectors.tier_counts(),
         "certificates": _certificate_section(committees, period, by_street),
         "ledger": _ledger_section(committees, period),
-        "services": _services_section(committees, counts, period, by_street),
+        "services": _services_section(committees, rows, period, by_street),
     }
     return figures
 
@@ -227,10 +227,11 @@ def _evaluation_section(committees: QuerySet[Committee]) -> dict:
 
 
 def _services_section(
-    committees: QuerySet[Committee], counts: dict, period: Period, by_street: list[dict]
+    committees: QuerySet[Committee], figures: list, period: Period, by_street: list[dict]
 ) -> dict:
-    """The residents' side beside the administrative load ("一多三少", services/balance.py), for the period."""
-    rows = service_selectors.committee_balances(committees, period, counts=counts)
+    """The residents' side beside the administrative load ("一多三少", services/balance.py), for the period.
+    `figures`: the committees' figures the dashboard has computed already."""
+    rows = service_selectors.committee_balances(committees, period, figures=figures)
     total = service_selectors.total([b for _, b in rows], period)
     streets = {s["id"]: s for s in by_street}
     for street, balance in service_selectors.street_balances(rows, period):
