@@ -1,13 +1,10 @@
 from django import forms
-from django.conf import settings
 
 from community_admin.core import uploads
 from community_admin.core.forms import StyledFormMixin
 from community_admin.org.models import Department
 from ledgers.models import LedgerBook
 
-ERR_UPLOAD_SIZE = "文件：不能超过 {mb} MB。"
-ERR_UPLOAD_TYPE = "文件：请上传 .xlsx 格式的 Excel 文件。"
 ERR_COLUMNS_JSON = "栏目：不是有效的 JSON。"
 
 
@@ -56,14 +53,7 @@ class ImportForm(StyledFormMixin, forms.Form):
 
     def clean_file(self):
         file = self.cleaned_data["file"]
-        uploads.check(
-            file,
-            field=None,
-            max_bytes=settings.IMPORT_MAX_BYTES,
-            kinds=uploads.SPREADSHEETS,
-            too_large=ERR_UPLOAD_SIZE.format(mb=uploads.megabytes(settings.IMPORT_MAX_BYTES)),
-            wrong_kind=ERR_UPLOAD_TYPE,
-        )
+        uploads.check_workbook(file)
         return file
 
 

@@ -1,12 +1,8 @@
 from django import forms
-from django.conf import settings
 
 from community_admin.core import uploads
 from community_admin.core.forms import StyledFormMixin
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
-
-ERR_UPLOAD_SIZE = "文件：不能超过 {mb} MB。"
-ERR_UPLOAD_TYPE = "文件：请上传 .xlsx 格式的 Excel 文件。"
 
 
 class PersonForm(StyledFormMixin, forms.Form):
@@ -87,12 +83,5 @@ class ImportForm(StyledFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        uploads.check(
-            upload,
-            field=None,
-            max_bytes=settings.IMPORT_MAX_BYTES,
-            kinds=uploads.SPREADSHEETS,
-            too_large=ERR_UPLOAD_SIZE.format(mb=uploads.megabytes(settings.IMPORT_MAX_BYTES)),
-            wrong_kind=ERR_UPLOAD_TYPE,
-        )
+        uploads.check_workbook(upload)
         return upload

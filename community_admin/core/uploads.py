@@ -17,6 +17,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 
@@ -102,6 +103,23 @@ def check(
     if kind is None:
         raise refuse(wrong_kind)
     return kind
+
+
+ERR_WORKBOOK_SIZE = "文件：不能超过 {mb} MB。"
+ERR_WORKBOOK_TYPE = "文件：请上传 .xlsx 格式的 Excel 文件。"
+
+
+def check_workbook(upload) -> Kind:
+    """An import's workbook, in a form's `clean_<field>`: an .xlsx by its first bytes, within IMPORT_MAX_BYTES."""
+    limit = settings.IMPORT_MAX_BYTES
+    return check(
+        upload,
+        field=None,
+        max_bytes=limit,
+        kinds=SPREADSHEETS,
+        too_large=ERR_WORKBOOK_SIZE.format(mb=megabytes(limit)),
+        wrong_kind=ERR_WORKBOOK_TYPE,
+    )
 
 
 def megabytes(limit: int) -> int:

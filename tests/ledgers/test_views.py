@@ -42,7 +42,7 @@ def test_book_list_counts_the_catalogue(world, books, login):
 def test_an_import_that_is_not_a_workbook_is_refused_at_the_file_field(world, books, login):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from ledgers import forms
+    from community_admin.core import uploads
 
     url = reverse("ledgers:book-import", args=[books["mz_relief"].pk])
     page = login(world.committee_user).post(
@@ -53,6 +53,6 @@ def test_an_import_that_is_not_a_workbook_is_refused_at_the_file_field(world, bo
         },
     )
     body = page.content.decode()
-    assert page.status_code == 400 and forms.ERR_UPLOAD_TYPE in body
+    assert page.status_code == 400 and uploads.ERR_WORKBOOK_TYPE in body
     assert 'name="file"' in body and 'aria-invalid="true"' in body
     assert not LedgerEntry.objects.exists()
