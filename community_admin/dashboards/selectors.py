@@ -64,18 +64,21 @@ def refresh_cached_figures() -> int:
     seconds = settings.DASHBOARD_CACHE_SECONDS
     if seconds <= 0:
         return 0
-    counts = org_selectors.registry_counts(list(Committee.objects.values_list("pk", flat=True)))
-    scopes = [(Committee.objects.all(), Street.objects.all())] + [
-        (Committee.objects.filter(street=street), Street.objects.filter(pk=street.pk))
+    street_of = dict(Committee.objects.values_list("pk", "street_id"))
+    counts = org_selectors.registry_counts(list(street_of))
+    scopes = [(Committee.objects.all(), Street.objects.all(), counts)] + [
+        (
+            Committee.objects.filter(street=street),
+            Street.objects.filter(pk=street.pk),
+            {pk: c for pk, c in counts.items() if street_of[pk] == street.pk},
+        )
         for street in Street.objects.order_by("code")
     ]
-    for committees, streets in scopes:
-        key = cache_key(committees, streets)
-        ids = set(committees.values_list("pk", flat=True))
-        figures = district_figures(
-            committees, streets, counts={pk: c for pk, c in counts.items() if pk in ids}
+    for committees, streets, scope_counts in scopes:
+        figures = district_figures(committees, streets, counts=scope_counts)
+        cache.set(
+            cache_key(committees, streets), (figures, time.time() + seconds), seconds * STALE_FOR_PERIODS
         )
-        cache.set(key, (figures, time.time() + seconds), seconds * STALE_FOR_PERIODS)
     return len(scopes)
 
 
