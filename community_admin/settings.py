@@ -179,6 +179,11 @@ CERTIFICATES_EVIDENCE_MAX_BYTES = env.int("CERTIFICATES_EVIDENCE_MAX_MB", defaul
 STAFF_OPINION_MAX_BYTES = env.int("STAFF_OPINION_MAX_MB", default=5) * 1024 * 1024
 FUNDING_RECEIPT_MAX_BYTES = env.int("FUNDING_RECEIPT_MAX_MB", default=5) * 1024 * 1024
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_MB", default=20) * 1024 * 1024
+# An import's workbook is read within bounds (community_admin/core/xlsx.py): unpacked, its parts may not exceed
+# IMPORT_MAX_UNPACKED_MB (a zip of empty cells packs a thousand to one), and reading it stops after
+# IMPORT_MAX_SECONDS with nothing written.
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_MB", default=200) * 1024 * 1024
+IMPORT_MAX_SECONDS = env.float("IMPORT_MAX_SECONDS", default=60.0)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=20)  # lookups per IP address per window
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=600)

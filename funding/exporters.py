@@ -2,11 +2,11 @@
 
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from community_admin.core import xlsx
+
+XLSX = xlsx.XLSX
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -27,20 +27,13 @@ class ComparisonXlsxExporter:
     )
 
     def export(self, *, comparison) -> bytes:
-        workbook = Workbook(write_only=True)
+        workbook = xlsx.new_workbook()
         sheet = workbook.create_sheet("经费方案比较")
         bold = Font(bold=True)
-        title = WriteOnlyCell(sheet, value="社区工作经费方案比较")
-        title.font = bold
-        sheet.append([title])
+        sheet.append([xlsx.cell(sheet, "社区工作经费方案比较", font=bold)])
         sheet.append([f"方案甲：{comparison.policy_a}"])
         sheet.append([f"方案乙：{comparison.policy_b}"])
-        cells = []
-        for label in self.header:
-            cell = WriteOnlyCell(sheet, value=label)
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
+        sheet.append([xlsx.cell(sheet, label, font=bold) for label in self.header])
         for r in comparison.rows:
             change = "增加" if r.difference > 0 else "减少" if r.difference < 0 else "不变"
             sheet.append(
@@ -51,11 +44,11 @@ class ComparisonXlsxExporter:
                 ]
                 + [change]
             )
-        total = WriteOnlyCell(
+        total = xlsx.cell(
             sheet,
-            value=f"合计（{len(comparison.rows)} 个社区；增加 {comparison.gainers}，减少 {comparison.losers}）",
+            f"合计（{len(comparison.rows)} 个社区；增加 {comparison.gainers}，减少 {comparison.losers}）",
+            font=bold,
         )
-        total.font = bold
         sheet.append(
             [total, "", comparison.households]
             + [
@@ -75,6 +68,4 @@ class ComparisonXlsxExporter:
 
     @staticmethod
     def _money(sheet, value):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = MONEY_FORMAT
-        return cell
+        return xlsx.cell(sheet, value, number_format=MONEY_FORMAT)

@@ -6,25 +6,25 @@
     row 4… the rows
 
 Written in openpyxl's write-only mode from streamed querysets: rows go straight to disk, memory stays flat
-whatever the size of the book. One sheet per committee; a district export is the same sheets, 151 of them."""
+whatever the size of the book. One sheet per committee; a district export is the same sheets, 151 of them.
+The workbook is core.xlsx's: what was typed into a book is written as text, never as a formula."""
 
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from community_admin.core import xlsx
 from community_admin.core.progress import Progress, ProgressFactory
 from community_admin.org.models import Committee
 from ledgers import periods, selectors
 from ledgers.derived import DERIVATIONS
 from ledgers.models import LedgerBook
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.XLSX
 HEADER_ROW = 3
 SERIAL = "序号"
 CHUNK = 2000
@@ -105,7 +105,7 @@ class BookExporter:
         return entries.count(), manual_rows(entries, self.book)
 
     def write(self, path: Path, *, progress: ProgressFactory = Progress) -> int:
-        workbook = Workbook(write_only=True)
+        workbook = xlsx.new_workbook()
         headers = layout_headers(self.book)
         sources = []
         for committee in self.committees:
@@ -124,10 +124,16 @@ class BookExporter:
         for index, width in enumerate([6, *([16] * (len(headers) - 1))], start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-        title = WriteOnlyCell(sheet, value=self.book.name)
-        title.font = Font(bold=True, size=14)
-        title.alignment = Alignment(horizontal="left")
-        sheet.append([title])
+        sheet.append(
+            [
+                xlsx.cell(
+                    sheet,
+                    self.book.name,
+                    font=Font(bold=True, size=14),
+                    alignment=Alignment(horizontal="left"),
+                )
+            ]
+        )
         sheet.append(
             [
                 "社区",
@@ -141,12 +147,7 @@ class BookExporter:
             ]
         )
         bold = Font(bold=True)
-        header_cells = []
-        for text in headers:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        sheet.append([xlsx.cell(sheet, text, font=bold) for text in headers])
         count = 0
         append = sheet.append
         for count, row in enumerate(rows, start=1):

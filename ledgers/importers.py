@@ -3,24 +3,20 @@ row 3, the rows from row 4. Every row is checked before anything is written (`se
 
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
-from community_admin.core import idnumbers
+from community_admin.core import idnumbers, xlsx
 from ledgers.exporters import HEADER_ROW, SERIAL
 from ledgers.fields import ERR_PERSON, clean_fields
 from ledgers.models import LedgerBook
 
-MAX_ROWS = 20_000
-ERR_FILE = "文件无法读取：请上传 Excel（.xlsx）文件。"
+MAX_ROWS = 20_000  # rows after the header, empty ones included
+ERR_FILE = xlsx.ERR_UNREADABLE
 ERR_TITLE = "第 1 行应为台账名称“{name}”：请使用本台账导出的版式。"
 ERR_HEADER_UNKNOWN = "第 3 行表头“{header}”不是本台账的栏目。"
 ERR_HEADER_MISSING = "第 3 行缺少栏目：{missing}。"
-ERR_TOO_MANY = f"一次最多导入 {MAX_ROWS} 行，请分批导入。"
+ERR_TOO_MANY = xlsx.ERR_TOO_MANY_ROWS.format(limit=MAX_ROWS)
 ERR_PERSON_REF = "请填写公民身份号码，或导出文件中的“姓名（脱敏号码）”。"
 ERR_PERSON_AMBIGUOUS = "本社区有多人与“{value}”相符，请填写公民身份号码。"
 EXPORTED_PERSON = re.compile(r"^(?P<name>.+?)[（(](?P<masked>\d{6}\*{8}\d{3}[\dX])[）)]$")
@@ -47,6 +43,8 @@ class ImportResult:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     created: int = 0
+    rows_read: int = 0  # rows and cells the reader went through, empty ones included
+    cells_read: int = 0
 
 
 def _text(value) -> str:
@@ -58,31 +56,33 @@ def _text(value) -> str:
 
 
 def read_book(file, *, book: LedgerBook, persons, today: date) -> ImportResult:
+    """The rows of the first sheet, read within bounds (core.xlsx.open_import): the title and header rows up
+    to HEADER_SCAN_COLUMNS, the rows only up to the last column of the book found, at most MAX_ROWS rows after
+    the header, empty ones included. Headers are looked for among the book's columns and xlsx.EXTRA_COLUMNS
+    more."""
     result = ImportResult()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        result.errors.append(RowError(0, "文件", ERR_FILE))
+        with xlsx.open_import(file) as sheet:
+            try:
+                raw = _read_rows(sheet, book, result)
+            finally:
+                result.rows_read, result.cells_read = sheet.rows_read, sheet.cells_read
+    except xlsx.WorkbookRefused as refused:
+        result.errors = [RowError(refused.row, "文件", refused.message)]
         return result
-    try:
-        raw = _read_rows(workbook, book, result)
-    finally:
-        workbook.close()
     if result.errors:
         return result
     _check_rows(raw, book=book, persons=persons, today=today, result=result)
     return result
 
 
-def _read_rows(workbook, book: LedgerBook, result: ImportResult) -> list[tuple[int, dict]]:
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    title = next(rows, ())
+def _read_rows(sheet: xlsx.ImportSheet, book: LedgerBook, result: ImportResult) -> list[tuple[int, dict]]:
+    title = sheet.row(1, width=1)
     if not title or _text(title[0]) != book.name:
         result.errors.append(RowError(1, "标题", ERR_TITLE.format(name=book.name)))
         return []
-    next(rows, None)  # row 2: committee, period, owner (the target comes from the form, not the file)
-    header = [_text(h) for h in next(rows, ())]
+    # row 2: committee, period, owner (the target comes from the form, not the file)
+    header = [_text(h) for h in sheet.row(HEADER_ROW, width=len(book.columns) + 1 + xlsx.EXTRA_COLUMNS)]
     labels = {_text(c["label"]): c["key"] for c in book.columns}  # headers are read NFKC-normalised too
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
@@ -99,14 +99,12 @@ def _read_rows(workbook, book: LedgerBook, result: ImportResult) -> list[tuple[i
         )
     if result.errors:
         return []
+    width = max(positions.values()) + 1
     raw = []
-    for number, values in enumerate(rows, start=HEADER_ROW + 1):
-        cells = {key: values[i] if i < len(values) else None for key, i in positions.items()}
+    for number, values in sheet.rows(start=HEADER_ROW + 1, limit=MAX_ROWS, width=width):
+        cells = {key: values[i] for key, i in positions.items()}
         if all(v is None or _text(v) == "" for v in cells.values()):
             continue
-        if len(raw) >= MAX_ROWS:
-            result.errors.append(RowError(number, "文件", ERR_TOO_MANY))
-            return []
         raw.append((number, cells))
     return raw
 

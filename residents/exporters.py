@@ -4,14 +4,13 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from community_admin.core import xlsx
 from community_admin.core.progress import ProgressFactory
 from residents.models import Person
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.XLSX
 
 TEMPLATE_HEADERS = [
     "户编号",
@@ -47,7 +46,8 @@ TEMPLATE_HELP = [
 
 class XlsxExporter:
     """A workbook written to `target` (a path), or to a rewound temporary file that is returned for the caller
-    to stream and close. Exports use write-only mode: rows go straight to disk and memory stays flat."""
+    to stream and close. Exports use write-only mode: rows go straight to disk and memory stays flat. The
+    workbook is core.xlsx's: typed text is never written as a formula."""
 
     title = ""
     headers: list[str] = []
@@ -61,15 +61,10 @@ class XlsxExporter:
     def count(self) -> int:
         return 0
 
-    def fill(self, workbook: Workbook, progress: ProgressFactory | None = None) -> None:
+    def fill(self, workbook: xlsx.SafeWorkbook, progress: ProgressFactory | None = None) -> None:
         sheet = workbook.create_sheet(self.title[:31])
         bold = Font(bold=True)
-        header_cells = []
-        for text in self.headers:
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        sheet.append([xlsx.cell(sheet, text, font=bold) for text in self.headers])
         bar = progress(self.title, self.count()) if progress else None
         for row in self.rows():
             sheet.append(row)
@@ -79,7 +74,7 @@ class XlsxExporter:
             bar.finish()
 
     def write(self, target: Path | None = None, *, progress: ProgressFactory | None = None):
-        workbook = Workbook(write_only=self.write_only)
+        workbook = xlsx.new_workbook(write_only=self.write_only)
         self.fill(workbook, progress)
         if target is not None:
             workbook.save(target)
@@ -98,7 +93,7 @@ class ImportTemplate(XlsxExporter):
     headers = TEMPLATE_HEADERS
     write_only = False
 
-    def fill(self, workbook: Workbook, progress: ProgressFactory | None = None) -> None:
+    def fill(self, workbook: xlsx.SafeWorkbook, progress: ProgressFactory | None = None) -> None:
         sheet = workbook.active
         sheet.title = self.title
         sheet.append(self.headers)

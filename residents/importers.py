@@ -3,13 +3,9 @@
 
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
-from community_admin.core import idnumbers
+from community_admin.core import idnumbers, xlsx
 from residents.exporters import TEMPLATE_HEADERS
 from residents.models import Person
 
@@ -32,11 +28,12 @@ FLAGS = {
     "低保": "minimum_allowance",
     "登记失业": "registered_unemployed",
 }
-MAX_ROWS = 50_000
+MAX_ROWS = 50_000  # rows after the header, empty ones included
+HEADER_SCAN_COLUMNS = len(TEMPLATE_HEADERS) + xlsx.EXTRA_COLUMNS
 
-ERR_FILE = "文件无法读取：请上传 Excel（.xlsx）文件。"
+ERR_FILE = xlsx.ERR_UNREADABLE
 ERR_HEADERS = "缺少表头：{missing}（请使用导入模板）。"
-ERR_TOO_MANY = f"一次最多导入 {MAX_ROWS} 行，请分批导入。"
+ERR_TOO_MANY = xlsx.ERR_TOO_MANY_ROWS.format(limit=MAX_ROWS)
 ERR_REQUIRED = "必填项为空。"
 ERR_ID_AS_NUMBER = (
     "以数字形式保存，末几位已丢失（Excel 只保留 15 位有效数字）：请把该列设为“文本”后重新录入。"
@@ -78,6 +75,8 @@ class ParseResult:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     seen: int = 0
+    rows_read: int = 0  # rows and cells the reader went through, empty ones included
+    cells_read: int = 0
     created_households: int = 0
     created_persons: int = 0
 
@@ -91,34 +90,35 @@ def text(value) -> str:
 
 
 def read_workbook(file) -> ParseResult:
+    """Every row of the first sheet, read within bounds (core.xlsx.open_import): the header row up to
+    HEADER_SCAN_COLUMNS, the rows only up to the last template column found, at most MAX_ROWS rows after the
+    header, empty ones included."""
     result = ParseResult()
     try:
-        workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        result.errors.append(RowError(0, "文件", ERR_FILE))
-        return result
-    try:
-        sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [text(h) for h in next(rows, ())]
-        missing = [h for h in REQUIRED if h not in header]
-        if missing:
-            result.errors.append(RowError(1, "表头", ERR_HEADERS.format(missing="、".join(missing))))
-            return result
-        columns = {name: header.index(name) for name in TEMPLATE_HEADERS if name in header}
-        for number, values in enumerate(rows, start=2):
-            if not any(v not in (None, "") for v in values):
-                continue
-            result.seen += 1
-            if result.seen > MAX_ROWS:
-                result.errors.append(RowError(number, "文件", ERR_TOO_MANY))
-                break
-            _parse_row(
-                result, number, {name: values[i] if i < len(values) else None for name, i in columns.items()}
-            )
-    finally:
-        workbook.close()
+        with xlsx.open_import(file) as sheet:
+            try:
+                _read_rows(sheet, result)
+            finally:
+                result.rows_read, result.cells_read = sheet.rows_read, sheet.cells_read
+    except xlsx.WorkbookRefused as refused:
+        result.rows, result.seen = [], 0
+        result.errors = [RowError(refused.row, "文件", refused.message)]
     return result
+
+
+def _read_rows(sheet: xlsx.ImportSheet, result: ParseResult) -> None:
+    header = [text(h) for h in sheet.row(1, width=HEADER_SCAN_COLUMNS)]
+    missing = [h for h in REQUIRED if h not in header]
+    if missing:
+        result.errors.append(RowError(1, "表头", ERR_HEADERS.format(missing="、".join(missing))))
+        return
+    columns = {name: header.index(name) for name in TEMPLATE_HEADERS if name in header}
+    width = max(columns.values()) + 1
+    for number, values in sheet.rows(start=2, limit=MAX_ROWS, width=width):
+        if not any(v not in (None, "") for v in values):
+            continue
+        result.seen += 1
+        _parse_row(result, number, {name: values[i] for name, i in columns.items()})
 
 
 def _parse_row(result: ParseResult, row: int, cells: dict) -> None:

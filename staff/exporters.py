@@ -2,11 +2,11 @@
 
 from io import BytesIO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from community_admin.core import xlsx
+
+XLSX = xlsx.XLSX
 MONEY_FORMAT = "#,##0.00"
 
 
@@ -26,26 +26,18 @@ class PayrollXlsxExporter:
     )
 
     def export(self, *, payroll, lines) -> bytes:
-        workbook = Workbook(write_only=True)
+        workbook = xlsx.new_workbook()
         sheet = workbook.create_sheet(f"{payroll.year}年{payroll.month}月")
         bold = Font(bold=True)
-        title = WriteOnlyCell(
-            sheet, value=f"{payroll.committee.name} {payroll.year}年{payroll.month}月社区工作者工资表"
-        )
-        title.font = bold
-        sheet.append([title])
+        title = f"{payroll.committee.name} {payroll.year}年{payroll.month}月社区工作者工资表"
+        sheet.append([xlsx.cell(sheet, title, font=bold)])
         sheet.append(
             [
                 f"依据：{payroll.policy}；全省最低工资标准 {payroll.policy.minimum_wage} 元/月；"
                 f"含五险合计 {payroll.policy.insured_monthly} 元/月"
             ]
         )
-        header = []
-        for label, _ in self.columns:
-            cell = WriteOnlyCell(sheet, value=label)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
+        sheet.append([xlsx.cell(sheet, label, font=bold) for label, _ in self.columns])
         totals = {field: 0 for _, field in self.columns if field}
         for line in lines:
             row = [line.worker.name, line.posts]
@@ -55,15 +47,12 @@ class PayrollXlsxExporter:
                 row.append(self._money(sheet, value))
             row.append("是（已补足）" if line.below_floor else "")
             sheet.append(row)
-        total_label = WriteOnlyCell(sheet, value=f"合计（{len(lines)} 人）")
-        total_label.font = bold
+        total_label = xlsx.cell(sheet, f"合计（{len(lines)} 人）", font=bold)
         sheet.append([total_label, ""] + [self._money(sheet, totals[f]) for _, f in self.columns[2:-1]])
         buffer = BytesIO()
         workbook.save(buffer)
         return buffer.getvalue()
 
     @staticmethod
-    def _money(sheet, value) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = MONEY_FORMAT
-        return cell
+    def _money(sheet, value) -> xlsx.Cell:
+        return xlsx.cell(sheet, value, number_format=MONEY_FORMAT)

@@ -12,6 +12,7 @@ field."""
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 import unicodedata
@@ -110,9 +111,13 @@ ERR_WORKBOOK_TYPE = "文件：请上传 .xlsx 格式的 Excel 文件。"
 
 
 def check_workbook(upload) -> Kind:
-    """An import's workbook, in a form's `clean_<field>`: an .xlsx by its first bytes, within IMPORT_MAX_BYTES."""
+    """An import's workbook, in a form's `clean_<field>`: an .xlsx by its first bytes, within IMPORT_MAX_BYTES,
+    and within IMPORT_MAX_UNPACKED_BYTES once unpacked (judged from the zip's directory, nothing inflated).
+    The import reads it within the rest of the bounds (core.xlsx.open_import)."""
+    from community_admin.core import xlsx  # xlsx builds on this module
+
     limit = settings.IMPORT_MAX_BYTES
-    return check(
+    kind = check(
         upload,
         field=None,
         max_bytes=limit,
@@ -120,6 +125,15 @@ def check_workbook(upload) -> Kind:
         too_large=ERR_WORKBOOK_SIZE.format(mb=megabytes(limit)),
         wrong_kind=ERR_WORKBOOK_TYPE,
     )
+    source = io.BytesIO(upload) if isinstance(upload, (bytes, bytearray)) else upload
+    try:
+        xlsx.check_archive(source).close()
+    except xlsx.WorkbookRefused as refused:
+        unreadable = refused.message == xlsx.ERR_UNREADABLE
+        raise ValidationError(ERR_WORKBOOK_TYPE if unreadable else f"文件：{refused.message}") from refused
+    finally:
+        source.seek(0)
+    return kind
 
 
 def megabytes(limit: int) -> int:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import QuerySet
-from openpyxl import Workbook
 
+from community_admin.core import xlsx
 from community_admin.core.progress import Progress, ProgressFactory
 from community_admin.org import selectors
 from community_admin.org.models import Committee
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = xlsx.XLSX
 
 
 class CommitteeExporter:
@@ -42,7 +42,7 @@ class CommitteeExporter:
 
     def write(self, path: Path, *, progress: ProgressFactory = Progress) -> int:
         # Write-only: rows stream to disk, so a district-wide export stays small in memory.
-        workbook = Workbook(write_only=True)
+        workbook = xlsx.new_workbook()
         sheet = workbook.create_sheet("社区居委会")
         sheet.append(self.headers)
         bar = progress("导出社区居委会", self.committees.count())

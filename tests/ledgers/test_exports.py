@@ -6,8 +6,10 @@ from openpyxl import Workbook, load_workbook
 from community_admin.jobs import services as job_services
 from community_admin.jobs.models import Job
 from ledgers import importers, services
+from ledgers.exporters import HEADER_ROW, SERIAL
 from ledgers.jobs import BOOK_EXPORT
 from ledgers.models import LedgerEntry
+from tests import workbooks
 from tests.factories import PersonFactory
 
 
@@ -102,3 +104,35 @@ def test_derived_book_export_and_district_job(
     ]
     levels = [list(s.iter_rows(min_row=4, values_only=True)) for s in workbook.worksheets]
     assert [len(rows) for rows in levels] == [1, 0, 1] and levels[2][0][-1] == 3
+
+
+# The import's bounds (issue 23, finding 7) ------------------------------------------------------------
+
+
+def _layout(book) -> list[list]:
+    """Rows 1–3 of the book's standard layout: title, committee line, headers."""
+    return [[book.name], ["社区", "甲一社区居委会"], [SERIAL, *(c["label"] for c in book.columns)]]
+
+
+def test_a_sheet_declaring_a1_to_xfd4001_is_read_to_the_book_width(world, books):
+    book = books["mz_relief"]
+    upload = workbooks.declared_extent(*_layout(book), dimension="A1:XFD4001")
+    assert len(upload.getvalue()) < 20_000
+    result = services.entries_import(
+        actor=world.committee_user, book=book, committee=world.committee_a1, file=upload, period_key="2025-03"
+    )
+    assert [e.message for e in result.errors] == [services.ERR_NOTHING_TO_IMPORT]  # the far cell is not read
+    width = len(book.columns) + 1
+    assert result.rows_read == 2 + 4001 - HEADER_ROW and result.cells_read <= result.rows_read * (width + 32)
+
+
+def test_empty_rows_count_against_the_row_limit(world, books):
+    book = books["mz_relief"]
+    upload = workbooks.empty_rows(*_layout(book), count=100_000)
+    result = services.entries_import(
+        actor=world.committee_user, book=book, committee=world.committee_a1, file=upload, period_key="2025-03"
+    )
+    limit = importers.MAX_ROWS
+    assert [(e.row, e.message) for e in result.errors] == [(HEADER_ROW + 1 + limit, importers.ERR_TOO_MANY)]
+    assert result.rows_read == 2 + limit  # title and header, then the rows allowed
+    assert not LedgerEntry.objects.exists()

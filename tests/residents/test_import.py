@@ -9,10 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from community_admin.core import idnumbers
+from community_admin.core import xlsx as core_xlsx
 from community_admin.core.models import AuditLog
 from residents import importers, services
-from residents.exporters import ImportTemplate
+from residents.exporters import TEMPLATE_HEADERS, ImportTemplate
 from residents.models import Household, Person
+from tests import workbooks
 from tests.factories import PersonFactory
 from tests.residents.conftest import xlsx
 
@@ -246,3 +248,56 @@ def test_ten_thousand_rows_import_in_one_go(world, django_assert_max_num_queries
         )
     assert result.errors == [] and result.created_persons == 10_000
     assert Household.objects.filter(committee=world.committee_a1).count() == 3334
+
+
+# The import's bounds (issue 23, finding 7) ------------------------------------------------------------
+
+
+def test_a_sheet_declaring_a1_to_xfd4001_is_read_to_the_template_width(world):
+    """20 KB declaring 16,384 columns by 4,001 rows: 65 million cells padded by openpyxl (4.6 s) before."""
+    upload = workbooks.declared_extent(TEMPLATE_HEADERS, dimension="A1:XFD4001")
+    assert len(upload.getvalue()) < 20_000
+    result = services.residents_import(actor=world.committee_user, committee=world.committee_a1, file=upload)
+    assert result.errors == [] and result.rows == []
+    assert result.rows_read == 4001 and result.cells_read <= 4001 * importers.HEADER_SCAN_COLUMNS
+
+
+def test_empty_rows_count_against_the_row_limit(world):
+    upload = workbooks.empty_rows(TEMPLATE_HEADERS, count=100_000)
+    result = services.residents_import(actor=world.committee_user, committee=world.committee_a1, file=upload)
+    limit = importers.MAX_ROWS
+    assert [(e.row, e.column, e.message) for e in result.errors] == [
+        (limit + 2, "文件", importers.ERR_TOO_MANY)
+    ]
+    assert str(limit) in importers.ERR_TOO_MANY and "空行也计入" in importers.ERR_TOO_MANY
+    assert result.rows_read == 1 + limit  # the header and the rows allowed, not one more
+    assert not Person.objects.exists()
+
+
+def test_a_valid_row_far_below_is_counted_with_the_gap_before_it(world):
+    upload = workbooks.crafted(
+        workbooks.sheet_xml(
+            workbooks.header_rows(TEMPLATE_HEADERS, good_rows()[0]) + workbooks.row(900_000, good_rows()[2])
+        )
+    )
+    result = services.residents_import(actor=world.committee_user, committee=world.committee_a1, file=upload)
+    assert [e.message for e in result.errors] == [importers.ERR_TOO_MANY]
+    assert not Person.objects.exists()
+
+
+def test_an_import_that_takes_too_long_writes_nothing(world, settings, monkeypatch):
+    settings.IMPORT_MAX_SECONDS = 30
+    clock = iter(range(0, 1_000_000, 1))  # one second each time the reader looks at the clock
+    monkeypatch.setattr(core_xlsx, "monotonic", lambda: next(clock))
+    result = run_import(
+        world,
+        good_rows()
+        + [
+            [f"{n:04d}", "9号楼1单元101", "赵六", i, "户主", "户籍人口", "", ""]
+            for n, i in enumerate(ids(40, 10), start=10)
+        ],
+    )
+    assert [e.message for e in result.errors] == [core_xlsx.ERR_TOO_SLOW.format(seconds="30")]
+    assert not Person.objects.exists() and not AuditLog.objects.filter(action="residents.import").exists()
+    monkeypatch.undo()
+    assert run_import(world, good_rows()).created_persons == 3  # the same reader, in time

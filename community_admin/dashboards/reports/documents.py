@@ -10,12 +10,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from weasyprint import HTML
 
 from certificates.pdf import FONT_FACE, FONT_FAMILY
+from community_admin.core import xlsx
 from community_admin.core.progress import Progress, ProgressFactory
 from community_admin.dashboards.exporters import XLSX
 from community_admin.dashboards.reports import narrative
@@ -87,13 +87,14 @@ def _cell(value):
 
 
 class SurveyReportXlsx(SurveyReport):
-    """One sheet per part (its text, then indicator/value rows), and the per-street table."""
+    """One sheet per part (its text, then indicator/value rows), and the per-street table. A normal (not
+    write-only) core.xlsx workbook for the merged cells: it escapes every text cell when saved."""
 
     extension = "xlsx"
     content_type = XLSX
 
     def _write(self, path: Path, figures: dict, parts: list[narrative.Part]) -> None:
-        workbook = Workbook()
+        workbook = xlsx.new_workbook(write_only=False)
         workbook.remove(workbook.active)
         sections = indicator_sections(figures)
         for part, (sheet_name, rows) in zip(parts, sections, strict=True):
