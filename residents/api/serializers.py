@@ -42,7 +42,7 @@ class PersonOutputSerializer(serializers.ModelSerializer):
     address = serializers.CharField(source="household.address", read_only=True)
     disability_certificate = serializers.CharField(
         source="disability_certificate_masked",
-        read_only=True,
+        required=False,  # absent for the roles that may not see it (read_only would make it required in the schema)
         help_text="仅对区民政局、街道、社区显示；其中的公民身份号码已遮盖，完整号码只能通过 reveal-id 查看",
     )
     residence_permit_number = serializers.CharField(
