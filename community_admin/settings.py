@@ -187,6 +187,9 @@ IMPORT_MAX_SECONDS = env.float("IMPORT_MAX_SECONDS", default=60.0)
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 VERIFY_RATE_LIMIT = env.int("VERIFY_RATE_LIMIT", default=20)  # lookups per IP address per window
 VERIFY_RATE_WINDOW_SECONDS = env.int("VERIFY_RATE_WINDOW_SECONDS", default=600)
+# Full ID numbers (residents' and workers') a user may reveal in any hour, counted from the audit log:
+# community_admin/core/reveals.py. Over it the reveal is refused (429 on the API) and the refusal audited.
+REVEAL_LIMIT_PER_HOUR = env.int("REVEAL_LIMIT_PER_HOUR", default=30)
 
 # Background jobs (community_admin/jobs, README "Background jobs"). With REDIS_URL the broker is Redis and
 # workers may run on any machine; without it, kombu's filesystem transport under var/ needs no server and

@@ -1,5 +1,6 @@
 """Books the registry already answers. Each is a filter over `residents.selectors.person_list(user)`: a live
-view, never a copy, so no entry is typed twice. Rows carry masked ID numbers only."""
+view, never a copy, so no entry is typed twice. Rows carry masked ID numbers only, also inside the numbers that
+embed one (the disability certificate, the residence permit)."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -84,11 +85,13 @@ class Derivation:
             household,
             address,
             phone,
-            *(_show(v, marital) for v in values[10:]),
+            *(_show(f, v, marital) for f, v in zip(self.extra_fields, values[10:], strict=True)),
         ]
 
 
-def _show(value, marital: dict[str, str]):
+def _show(field: str, value, marital: dict[str, str]):
+    if field in Person.ID_BEARING_FIELDS:  # the disability certificate is the ID number and two digits
+        return idnumbers.mask_embedded(value)
     if isinstance(value, bool):
         return "是" if value else ""
     if isinstance(value, str) and value in marital:

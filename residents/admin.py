@@ -23,13 +23,24 @@ class HouseholdAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(HouseholdAdmin):
+    """Every number that is or carries the ID number is shown masked; the full ones only through the reveal."""
+
     list_display = ["name", "masked_id", "committee", "status"]
-    exclude = ["id_number"]
+    exclude = ["id_number", *Person.ID_BEARING_FIELDS]
+    readonly_fields = ["masked_id", "masked_disability_certificate", "masked_residence_permit_number"]
     search_fields = ["name"]
 
     @admin.display(description="公民身份号码")
     def masked_id(self, obj):
         return obj.id_number_masked
+
+    @admin.display(description="残疾证号")
+    def masked_disability_certificate(self, obj):
+        return obj.disability_certificate_masked
+
+    @admin.display(description="居住证号码")
+    def masked_residence_permit_number(self, obj):
+        return obj.residence_permit_number_masked
 
 
 @admin.register(PersonEvent)

@@ -155,5 +155,5 @@ class PersonExporter(XlsxExporter):
                 yes[p.registered_unemployed],
             ]
             if self.sensitive:
-                row += [p.disability_certificate, p.disability_level or "", yes[p.minimum_allowance]]
+                row += [p.disability_certificate_masked, p.disability_level or "", yes[p.minimum_allowance]]
             yield row

@@ -1,6 +1,6 @@
 from django import forms
 
-from community_admin.core import uploads
+from community_admin.core import reveals, uploads
 from community_admin.core.forms import StyledFormMixin
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
 
@@ -67,7 +67,11 @@ class TransferForm(StyledFormMixin, forms.Form):
 
 
 class RevealForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="查看原因", max_length=200)
+    reason = forms.CharField(
+        label="查看原因",
+        max_length=reveals.REASON_MAX,
+        error_messages={"required": reveals.ERR_REASON_REQUIRED},
+    )
 
 
 class ImportForm(StyledFormMixin, forms.Form):

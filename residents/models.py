@@ -72,6 +72,10 @@ class Person(TimeStampedModel):
         DECEASED = "deceased", _("已死亡")
 
     ACTIVE_STATUSES = (Status.REGISTERED, Status.RESIDENT, Status.FLOATING)
+    # Numbers that may carry the ID number inside them: the second-generation disability certificate is the ID
+    # number followed by category and level, and many residence permits are numbered by it. Shown masked like
+    # the ID number (`<field>_masked`); the full values only through the audited reveal.
+    ID_BEARING_FIELDS = ("disability_certificate", "residence_permit_number")
 
     class Marital(models.TextChoices):
         UNKNOWN = "", _("未登记")
@@ -142,6 +146,14 @@ class Person(TimeStampedModel):
     @property
     def id_number_masked(self) -> str:
         return idnumbers.mask(self.id_number)
+
+    @property
+    def disability_certificate_masked(self) -> str:
+        return idnumbers.mask_embedded(self.disability_certificate)
+
+    @property
+    def residence_permit_number_masked(self) -> str:
+        return idnumbers.mask_embedded(self.residence_permit_number)
 
     @property
     def is_active(self) -> bool:

@@ -1,6 +1,7 @@
 """Writes to the household registry. Every function names its actor, runs in one transaction and leaves an
 audit row (and, for people, a history event). Nothing is deleted: people who leave keep their record."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -8,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from community_admin.accounts.models import Role
-from community_admin.core import audit, counting, idnumbers
+from community_admin.core import audit, counting, idnumbers, reveals
 from community_admin.org.models import Committee
-from residents import exporters, importers
+from residents import exporters, importers, selectors
 from residents.models import REGISTRY, Household, Person, PersonEvent
 
 ERR_DUPLICATE_HERE = "公民身份号码：该号码已登记在本社区（{name}）。"
@@ -209,6 +210,7 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
     person = Person.objects.select_for_update().select_related("committee").get(pk=person.pk)
     if not person.is_active:
         raise ValidationError(ERR_NOT_ACTIVE)
+    changes = _without_masked_echoes(person, changes)
     before = {}
     for field, value in changes.items():
         if field not in PERSON_EDITABLE_FIELDS:
@@ -241,7 +243,24 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
 
 
 def _masked(field: str, value):
-    return idnumbers.mask(value) if field == "id_number" else value
+    """A value as the audit row keeps it: no full ID number, not even inside another number."""
+    if field == "id_number":
+        return idnumbers.mask(value)
+    return idnumbers.mask_embedded(value) if field in Person.ID_BEARING_FIELDS else value
+
+
+def _without_masked_echoes(person: Person, changes: dict) -> dict:
+    """A number sent back as it was shown (masked) is unchanged: the edit page and the API show them masked."""
+    return {
+        f: v
+        for f, v in changes.items()
+        if not (
+            f in Person.ID_BEARING_FIELDS
+            and v
+            and "*" in v
+            and v == idnumbers.mask_embedded(getattr(person, f))
+        )
+    }
 
 
 def _lock_active(person: Person) -> Person:
@@ -322,11 +341,29 @@ def person_transfer(*, actor, person: Person, to_household: Household, happened_
     return person
 
 
-@transaction.atomic
-def person_reveal_id(*, actor, person: Person, reason: str = "") -> str:
-    """The full ID number, for an actor whose permission the caller has checked; always audited."""
-    audit.record(actor=actor, action="person.reveal_id", obj=person, details={"reason": reason[:200]})
-    return person.id_number
+@dataclass(frozen=True)
+class Revealed:
+    """What one reveal shows: the ID number and the numbers that carry it ("" where the person has none)."""
+
+    id_number: str
+    disability_certificate: str = ""
+    residence_permit_number: str = ""
+
+
+def person_reveal_id(*, actor, person: Person, reason: str) -> Revealed:
+    """The full ID number and the numbers that embed it (the disability certificate only for the roles that see
+    it), for an actor whose permission the caller has checked. The shared rule applies: a reason, an hourly
+    limit, an audit row naming the fields shown (core.reveals; not atomic here, so that a refusal stays audited).
+    Raises ValidationError on `reason` or reveals.RevealLimitExceeded."""
+    shown = {"id_number": person.id_number}
+    if person.residence_permit_number:
+        shown["residence_permit_number"] = person.residence_permit_number
+    if person.disability_certificate and selectors.can_see_sensitive(actor):
+        shown["disability_certificate"] = person.disability_certificate
+    reveals.reveal(
+        actor=actor, action="person.reveal_id", obj=person, reason=reason, details={"fields": list(shown)}
+    )
+    return Revealed(**shown)
 
 
 def _check_import_against_file_and_registry(result: importers.ParseResult, *, committee) -> None:

@@ -8,6 +8,7 @@ from django.views import View
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPaginator
 from residents import exporters, selectors, services
 from residents.filters import PersonFilter
@@ -112,7 +113,7 @@ class PersonDetailView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         return self.render(request, _person(request, pk))
 
-    def render(self, request, person, *, revealed: str = "", reveal_form=None, status=200, **forms):
+    def render(self, request, person, *, revealed=None, reveal_form=None, status=200, **forms):
         user = request.user
         return render(
             request,
@@ -141,14 +142,21 @@ class PersonRevealView(PermissionRequiredMixin, View):
         person = _person(request, pk)
         form = RevealForm(request.POST)
         detail = PersonDetailView()
-        if not form.is_valid():
-            return detail.render(request, person, reveal_form=form, status=400)
-        number = services.person_reveal_id(
-            actor=request.user, person=person, reason=form.cleaned_data["reason"]
-        )
-        response = detail.render(request, person, revealed=number)
-        response["Cache-Control"] = "no-store"
-        return response
+        if form.is_valid():
+            try:
+                revealed = services.person_reveal_id(
+                    actor=request.user, person=person, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            except reveals.RevealLimitExceeded as exc:
+                form.add_error(None, exc.message)
+                return detail.render(request, person, reveal_form=form, status=429)
+            else:
+                response = detail.render(request, person, revealed=revealed)
+                response["Cache-Control"] = "no-store"
+                return response
+        return detail.render(request, person, reveal_form=form, status=400)
 
 
 class PersonEventView(PermissionRequiredMixin, View):
@@ -232,6 +240,8 @@ class PersonEditView(PermissionRequiredMixin, View):
         person = _person(request, pk)
         initial = {f: getattr(person, f) for f in services.PERSON_EDITABLE_FIELDS}
         initial["id_number"] = ""  # never prefilled: typing a corrected number is the only way to change it
+        for field in Person.ID_BEARING_FIELDS:  # shown masked; sent back unchanged, they stay (services)
+            initial[field] = getattr(person, f"{field}_masked")
         form = PersonForm(initial=initial, sensitive=selectors.can_see_sensitive(request.user))
         form.fields["id_number"].required = False
         form.fields["id_number"].help_text = f"现为 {person.id_number_masked}；更正时填写完整号码，否则留空"

@@ -2,11 +2,11 @@
 
 from django import forms
 
+from community_admin.core import reveals
 from community_admin.core.forms import StyledFormMixin
 from community_admin.org.models import Committee, Department, Street
 from staff.models import (
     OPINION_TEXT_MAX,
-    REVEAL_REASON_MAX,
     SCORE_FIELDS,
     SECONDMENT_REASON_MAX,
     Departure,
@@ -47,7 +47,11 @@ class WorkerCreateForm(StyledFormMixin, forms.Form):
 
 
 class WorkerRevealForm(forms.Form):
-    reason = forms.CharField(label="查看原因", max_length=REVEAL_REASON_MAX, required=False)
+    reason = forms.CharField(
+        label="查看原因",
+        max_length=reveals.REASON_MAX,
+        error_messages={"required": reveals.ERR_REASON_REQUIRED},
+    )
 
 
 class PostsForm(StyledFormMixin, forms.Form):

@@ -13,7 +13,6 @@ from community_admin.org.models import Committee, Department, Street
 # Free text the API and the pages bound alike (the database does not: TextField); full_clean() enforces them.
 SECONDMENT_REASON_MAX = 1000  # the request's reason and the rejection's
 OPINION_TEXT_MAX = 2000
-REVEAL_REASON_MAX = 200
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 

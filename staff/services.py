@@ -12,14 +12,13 @@ from django.db import transaction
 from django.db.models import Avg, ExpressionWrapper, F, FloatField
 from django.utils import timezone
 
-from community_admin.core import audit, idnumbers, uploads
+from community_admin.core import audit, idnumbers, reveals, uploads
 from community_admin.org.models import Committee, Department, Street
 from staff import retirement
 from staff.exporters import PayrollXlsxExporter
 from staff.models import (
     DEPUTY_POSTS,
     HEAD_POSTS,
-    REVEAL_REASON_MAX,
     SCORE_FIELDS,
     AccountabilityRecord,
     Departure,
@@ -64,7 +63,6 @@ ERR_REFERENCE = "请填写备案号。"
 ERR_START_BEFORE_APPROVAL = "借调开始日期不能早于批准日期。"
 ERR_END_BEFORE_START = "借调结束日期不能早于开始日期。"
 ERR_REJECT_REASON = "请填写否决理由。"
-ERR_REVEAL_REASON_LONG = "查看原因不能超过 {limit} 个字符。"
 
 ERR_NO_POLICY = "{year} 年度薪酬政策尚未设置。"
 ERR_MONTH = "月份应为 1 至 12。"
@@ -171,12 +169,11 @@ def qualification_add(
     return qualification
 
 
-@transaction.atomic
-def worker_reveal_id_number(*, actor, worker: Worker, reason: str = "") -> str:
-    """The full number, for the one person asking; every reveal leaves an audit row."""
-    if len(reason) > REVEAL_REASON_MAX:
-        raise ValidationError({"reason": ERR_REVEAL_REASON_LONG.format(limit=REVEAL_REASON_MAX)})
-    audit.record(actor=actor, action="worker.reveal_id_number", obj=worker, details={"reason": reason})
+def worker_reveal_id_number(*, actor, worker: Worker, reason: str) -> str:
+    """The full number, for the one person asking, under the shared rule (core.reveals: a reason, an hourly
+    limit, an audit row; not atomic here, so that a refusal stays audited). Raises ValidationError on `reason`
+    or reveals.RevealLimitExceeded."""
+    reveals.reveal(actor=actor, action="worker.reveal_id_number", obj=worker, reason=reason)
     return worker.id_number
 
 

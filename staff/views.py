@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
+from community_admin.core import reveals
 from staff import forms, selectors, services
 from staff.models import Post, Secondment, SecondmentOpinion, Worker
 
@@ -158,8 +159,10 @@ class WorkerRevealView(WorkerMixin, View):
             number = services.worker_reveal_id_number(
                 actor=request.user, worker=worker, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            return self.render_worker(worker, status=400, error=explain(exc))
+        except ValidationError as exc:  # the messages name the reason themselves
+            return self.render_worker(worker, status=400, error="查看原因：" + "；".join(exc.messages))
+        except reveals.RevealLimitExceeded as exc:
+            return self.render_worker(worker, status=429, error=exc.message)
         return self.render_worker(worker, revealed=number)
 
 

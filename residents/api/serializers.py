@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from community_admin.core import reveals
 from residents import selectors
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
 
@@ -39,7 +40,14 @@ class PersonOutputSerializer(serializers.ModelSerializer):
     committee = serializers.SlugRelatedField(slug_field="code", read_only=True)
     household_number = serializers.CharField(source="household.number", read_only=True)
     address = serializers.CharField(source="household.address", read_only=True)
-    disability_certificate = serializers.CharField(required=False, help_text="仅对区民政局、街道、社区显示")
+    disability_certificate = serializers.CharField(
+        source="disability_certificate_masked",
+        required=False,  # absent for the roles that may not see it (read_only would make it required in the schema)
+        help_text="仅对区民政局、街道、社区显示；其中的公民身份号码已遮盖，完整号码只能通过 reveal-id 查看",
+    )
+    residence_permit_number = serializers.CharField(
+        source="residence_permit_number_masked", read_only=True, help_text="其中的公民身份号码已遮盖"
+    )
     disability_level = serializers.IntegerField(
         required=False, allow_null=True, help_text="仅对区民政局、街道、社区显示"
     )
@@ -118,10 +126,25 @@ class PersonUpdateSerializer(_PersonFields):
 
 class RevealOutputSerializer(serializers.Serializer):
     id_number = serializers.CharField()
+    disability_certificate = serializers.CharField(
+        required=False, help_text="完整残疾证号（其中含公民身份号码）；仅当有证且调用者可见残疾信息时返回"
+    )
+    residence_permit_number = serializers.CharField(
+        required=False, help_text="完整居住证号码；仅当有证时返回"
+    )
 
 
 class RevealInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=reveals.REASON_MAX,
+        help_text="查看原因（必填，记入审计日志）",
+        error_messages={
+            "required": reveals.ERR_REASON_REQUIRED,
+            "blank": reveals.ERR_REASON_REQUIRED,
+            "null": reveals.ERR_REASON_REQUIRED,
+            "max_length": reveals.ERR_REASON_LONG.format(limit=reveals.REASON_MAX),
+        },
+    )
 
 
 class EventInputSerializer(serializers.Serializer):

@@ -1,6 +1,8 @@
+import dataclasses
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -9,6 +11,7 @@ from rest_framework.response import Response
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
 from community_admin.accounts.models import Role
+from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPagination
 from community_admin.core.pagination import PageNumberPagination
 from residents import selectors, services
@@ -149,16 +152,25 @@ class PersonViewSet(
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
 
-    @extend_schema(request=s.RevealInputSerializer, responses=s.RevealOutputSerializer)
+    @extend_schema(
+        request=s.RevealInputSerializer,
+        responses={200: s.RevealOutputSerializer, 429: OpenApiResponse(description="超过每小时查看次数上限")},
+    )
     @action(detail=True, methods=["post"], url_path="reveal-id")
     def reveal_id(self, request, pk=None):
         person = self.get_object()
         data = s.RevealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        number = services.person_reveal_id(
-            actor=request.user, person=person, reason=data.validated_data["reason"]
-        )
-        return Response({"id_number": number}, headers={"Cache-Control": "no-store"})
+        try:
+            revealed = services.person_reveal_id(
+                actor=request.user, person=person, reason=data.validated_data["reason"]
+            )
+        except DjangoValidationError as exc:
+            raise drf_error(exc) from exc
+        except reveals.RevealLimitExceeded as exc:
+            raise reveals.api_refusal(exc) from exc
+        body = {k: v for k, v in dataclasses.asdict(revealed).items() if v}
+        return Response(s.RevealOutputSerializer(body).data, headers={"Cache-Control": "no-store"})
 
     @extend_schema(request=s.EventInputSerializer, responses=s.PersonOutputSerializer)
     @action(detail=True, methods=["post"], url_path="move-out")

@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
 from community_admin.accounts.api.views import WholeIdField
+from community_admin.core import reveals
 from community_admin.org.models import Committee, Department, Street
 from staff.models import (
     OPINION_TEXT_MAX,
-    REVEAL_REASON_MAX,
     SCORE_FIELDS,
     SECONDMENT_REASON_MAX,
     Payroll,
@@ -59,7 +59,16 @@ class WorkerRevealOutputSerializer(serializers.Serializer):
 
 
 class WorkerRevealInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REVEAL_REASON_MAX, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(
+        max_length=reveals.REASON_MAX,
+        help_text="查看原因（必填，记入审计日志）",
+        error_messages={
+            "required": reveals.ERR_REASON_REQUIRED,
+            "blank": reveals.ERR_REASON_REQUIRED,
+            "null": reveals.ERR_REASON_REQUIRED,
+            "max_length": reveals.ERR_REASON_LONG.format(limit=reveals.REASON_MAX),
+        },
+    )
 
 
 class StaffingRowSerializer(serializers.Serializer):

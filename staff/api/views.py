@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
+from community_admin.core import reveals
 from community_admin.core.openapi import SingleObjectSchema
 from staff import selectors, services
 from staff.api import serializers as s
@@ -53,13 +54,24 @@ class WorkerViewSet(
         worker = call(services.worker_create, actor=request.user, **data.validated_data)
         return Response(s.WorkerOutputSerializer(worker).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.WorkerRevealInputSerializer, responses=s.WorkerRevealOutputSerializer)
+    @extend_schema(
+        request=s.WorkerRevealInputSerializer,
+        responses={
+            200: s.WorkerRevealOutputSerializer,
+            429: OpenApiResponse(description="超过每小时查看次数上限"),
+        },
+    )
     @action(detail=True, methods=["post"], url_path="reveal-id-number")
     def reveal_id_number(self, request, pk=None):
         worker = self.get_object()
         data = s.WorkerRevealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        number = services.worker_reveal_id_number(actor=request.user, worker=worker, **data.validated_data)
+        try:
+            number = call(
+                services.worker_reveal_id_number, actor=request.user, worker=worker, **data.validated_data
+            )
+        except reveals.RevealLimitExceeded as exc:
+            raise reveals.api_refusal(exc) from exc
         response = Response({"id_number": number})
         response["Cache-Control"] = "no-store"
         return response

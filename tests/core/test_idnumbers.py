@@ -113,3 +113,56 @@ def test_exhaustively_every_substitution_and_transposition_of_one_number():
         if number[i] != number[i + 1]:
             with pytest.raises(InvalidIdNumber):
                 idnumbers.parse(number[:i] + number[i + 1] + number[i] + number[i + 2 :])
+
+
+# ID numbers inside other strings: the second-generation disability certificate is the ID number, then the
+# category and level digits.
+
+FULL_WIDTH_VALID = "".join(chr(ord(c) + 0xFEE0) for c in VALID)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        (f"{VALID}11", "110105********002X11"),
+        (VALID, "110105********002X"),
+        (f"残疾证：{VALID}42/2级", "残疾证：110105********002X42/2级"),
+        ("11010519491231002711", "110105********002711"),  # a digit check character, still found
+        (f"9{VALID}11", "9110105********002X11"),  # the valid number, not the first 18 digits
+        ("110105 19491231 002X 11", "110105 ******** 002X 11"),
+        ("110105-19491231-002X", "110105-********-002X"),
+        (f"{FULL_WIDTH_VALID}１１", FULL_WIDTH_VALID[:6] + "*" * 8 + FULL_WIDTH_VALID[14:] + "１１"),
+        ("110105491231002", "110105******002"),  # a legacy 15-digit number: its birth date hidden
+        ("11010519491231002", "110105********002"),  # mistyped, one digit short: the date hidden all the same
+        (f"{VALID}{VALID}", "110105********002X110105********002X"),
+        ("DISAB1234567", "DISAB1234567"),
+        ("370200123456", "370200123456"),
+        ("R1", "R1"),
+        ("", ""),
+        ("X" * 20, "X" * 20),
+    ],
+)
+def test_mask_embedded_masks_every_id_number_inside_a_string(text, masked):
+    assert idnumbers.mask_embedded(text) == masked
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    number=valid_numbers,
+    prefix=st.text(alphabet="残疾证号：:CN -", max_size=4),
+    suffix=st.text(alphabet="0123456789/级 -", max_size=4),
+)
+def test_mask_embedded_never_leaves_an_embedded_number_readable(number, prefix, suffix):
+    from tests.leaks import full_id_numbers_in
+
+    masked = idnumbers.mask_embedded(prefix + number + suffix)
+    assert masked == prefix + idnumbers.mask(number) + suffix
+    assert not full_id_numbers_in(masked)
+
+
+def test_the_leak_scanner_finds_numbers_inside_others_in_any_width_and_spacing():
+    from tests.leaks import full_id_numbers_in
+
+    for text in (f"<td>{VALID}11</td>", f"证号{FULL_WIDTH_VALID}", "110105 19491231 002X", f"a|9{VALID}|b"):
+        assert full_id_numbers_in(text) == {VALID}, text
+    assert not full_id_numbers_in(f"{idnumbers.mask(VALID)}11 2024-01-01 13800000000")

@@ -225,3 +225,41 @@ def test_life_events_through_the_api(world, login, village):
 def test_nothing_is_deleted_through_the_api(world, login, village):
     response = login(world.committee_user).delete(reverse("person-detail", args=[village["old"].pk]))
     assert response.status_code == 405
+
+
+# Reveals: a reason is required and each user may reveal only so many numbers an hour (core.reveals).
+
+
+@pytest.mark.parametrize("body", [{}, {"reason": ""}, {"reason": "   "}, {"reason": None}])
+def test_a_reveal_without_a_reason_is_refused_naming_the_field(world, login, body):
+    from community_admin.core import reveals
+    from community_admin.core.models import AuditLog
+
+    person = PersonFactory(household__committee=world.committee_a1)
+    response = login(world.committee_user).post(
+        reverse("person-reveal-id", args=[person.pk]), body, content_type="application/json"
+    )
+    assert response.status_code == 400 and response.json() == {"reason": [reveals.ERR_REASON_REQUIRED]}
+    assert person.id_number not in response.content.decode()
+    assert not AuditLog.objects.filter(action="person.reveal_id").exists()
+
+
+def test_reveals_over_the_hourly_limit_answer_429_and_are_audited(world, login, settings):
+    from community_admin.core import reveals
+    from community_admin.core.models import AuditLog
+
+    settings.REVEAL_LIMIT_PER_HOUR = 15
+    person = PersonFactory(household__committee=world.committee_a1)
+    client = login(world.committee_user)
+    url = reverse("person-reveal-id", args=[person.pk])
+    answers = [client.post(url, {"reason": f"核对 {n}"}).status_code for n in range(20)]
+    assert answers == [200] * 15 + [429] * 5
+    refused = client.post(url, {"reason": "再看一次"})
+    assert refused.status_code == 429 and person.id_number not in refused.content.decode()
+    assert refused.json()["detail"].startswith(reveals.ERR_LIMIT.split("{")[0])
+    assert 0 < int(refused["Retry-After"]) <= 3601
+    rows = AuditLog.objects.filter(action="person.reveal_id", actor=world.committee_user)
+    assert rows.filter(result=AuditLog.Result.OK).count() == 15
+    assert rows.filter(result=AuditLog.Result.DENIED).count() == 6
+    # another user is not held back by this one's reveals
+    assert login(world.street_user).post(url, {"reason": "核对"}).status_code == 200

@@ -162,9 +162,34 @@ def test_update_revalidates_a_corrected_id_number_and_audits_masked(world, house
 
 def test_reveal_returns_the_full_number_and_is_audited(world, household_a1):
     person = register(world, household_a1)
-    assert services.person_reveal_id(actor=world.committee_user, person=person, reason="办理低保") == NUMBER
+    assert services.person_reveal_id(
+        actor=world.committee_user, person=person, reason="办理低保"
+    ) == services.Revealed(id_number=NUMBER)
     row = AuditLog.objects.get(action="person.reveal_id")
-    assert row.details == {"reason": "办理低保"} and row.object_id == str(person.pk)
+    assert row.details == {"reason": "办理低保", "fields": ["id_number"]} and row.object_id == str(person.pk)
+
+
+def test_the_reveal_shows_the_disability_certificate_only_to_the_roles_that_see_it(world, household_a1):
+    person = register(world, household_a1, disability_certificate=f"{NUMBER}12", disability_level=2)
+    revealed = services.person_reveal_id(actor=world.committee_user, person=person, reason="办理残疾补贴")
+    assert revealed.disability_certificate == f"{NUMBER}12"
+    hidden = services.person_reveal_id(actor=world.department_user, person=person, reason="核对")
+    # departments do not hold residents.reveal_id (the views check it); the service alone still keeps it back
+    assert hidden == services.Revealed(id_number=NUMBER)
+    fields = [r.details["fields"] for r in AuditLog.objects.filter(action="person.reveal_id").order_by("id")]
+    assert fields == [["id_number", "disability_certificate"], ["id_number"]]
+
+
+def test_a_masked_number_sent_back_is_unchanged(world, household_a1):
+    person = register(world, household_a1, disability_certificate=f"{NUMBER}12", disability_level=2)
+    services.person_update(
+        actor=world.committee_user,
+        person=person,
+        changes={"disability_certificate": person.disability_certificate_masked, "phone": "13800000000"},
+    )
+    person.refresh_from_db()
+    assert person.disability_certificate == f"{NUMBER}12"
+    assert set(AuditLog.objects.get(action="person.update").details) == {"phone"}
 
 
 def test_household_numbers_are_unique_per_committee(world, household_a1):

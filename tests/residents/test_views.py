@@ -148,3 +148,34 @@ def test_committee_figures_come_from_the_registry_once_it_holds_the_committee(wo
     figures = org_selectors.committee_figures(world.committee_a1, office_norms=norms)
     assert (figures.source, figures.households, figures.population, figures.floating) == ("registry", 1, 1, 1)
     assert figures.members_required == 3 and figures.social_workers_required == 1
+
+
+# Reveals on the person's page: a reason, an hourly limit (core.reveals).
+
+
+def test_the_page_refuses_a_blank_reveal_reason_and_shows_nothing(world, login):
+    from community_admin.core.models import AuditLog
+
+    person = PersonFactory(household__committee=world.committee_a1)
+    response = login(world.committee_user).post(
+        reverse("residents:person-reveal", args=[person.pk]), {"reason": "   "}
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "查看原因：" in body and person.id_number not in body
+    assert not AuditLog.objects.filter(action="person.reveal_id").exists()
+
+
+def test_the_page_says_when_the_hourly_limit_is_reached(world, login, settings):
+    from community_admin.core import reveals
+    from community_admin.core.models import AuditLog
+
+    settings.REVEAL_LIMIT_PER_HOUR = 2
+    person = PersonFactory(household__committee=world.committee_a1)
+    client = login(world.committee_user)
+    url = reverse("residents:person-reveal", args=[person.pk])
+    assert [client.post(url, {"reason": "核对"}).status_code for _ in range(2)] == [200, 200]
+    response = client.post(url, {"reason": "核对"})
+    body = response.content.decode()
+    assert response.status_code == 429 and person.id_number not in body
+    assert reveals.ERR_LIMIT.split("{")[0] in body and 'data-testid="reveal-error"' in body
+    assert AuditLog.objects.filter(action="person.reveal_id", result=AuditLog.Result.DENIED).count() == 1

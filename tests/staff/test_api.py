@@ -71,3 +71,25 @@ def test_payroll_compute_names_the_bad_field(world):
         reverse("staff-payroll-compute"), {"committee": "A1", "year": 2025, "month": 6}, format="json"
     )
     assert ok.status_code == 201 and ok.json()["committee"] == "A1"
+
+
+def test_a_worker_reveal_needs_a_reason_and_is_limited(world, settings):
+    from community_admin.core import reveals
+    from community_admin.core.models import AuditLog
+
+    settings.REVEAL_LIMIT_PER_HOUR = 15
+    worker = make_worker(world.bureau, world.committee_a1)
+    client = api(world.street_user)
+    url = reverse("staff-worker-reveal-id-number", args=[worker.pk])
+    for body in ({}, {"reason": ""}, {"reason": " \t "}):
+        refused = client.post(url, body, format="json")
+        assert refused.status_code == 400 and refused.json() == {"reason": [reveals.ERR_REASON_REQUIRED]}
+        assert worker.id_number not in refused.content.decode()
+    assert not AuditLog.objects.filter(action="worker.reveal_id_number").exists()
+    answers = [client.post(url, {"reason": "核对"}, format="json") for _ in range(16)]
+    assert [a.status_code for a in answers] == [200] * 15 + [429]
+    assert answers[0].json() == {"id_number": worker.id_number}
+    assert worker.id_number not in answers[-1].content.decode() and answers[-1]["Retry-After"]
+    assert (
+        AuditLog.objects.filter(action="worker.reveal_id_number", result=AuditLog.Result.DENIED).count() == 1
+    )

@@ -184,3 +184,33 @@ def test_the_services_bound_the_free_text_the_forms_bound(world):
     with pytest.raises(ValidationError) as exc:
         services.secondment_attach_opinion(actor=world.bureau, secondment=s, side="sending", text=LONG_TEXT)
     assert "text" in exc.value.message_dict
+
+
+def test_the_worker_page_asks_for_a_reason_and_refuses_a_blank_one(world, login):
+    worker = make_worker(world.bureau, world.committee_a1)
+    client = login(world.street_user)
+    page = client.get(reverse("staff:worker-detail", args=[worker.pk])).content.decode()
+    assert 'name="reason"' in page and 'type="hidden" name="reason"' not in page  # typed, not a canned one
+    for data in ({}, {"reason": "  "}):
+        response, body, written = _refused_and_nothing_written(
+            client, reverse("staff:worker-reveal", args=[worker.pk]), data
+        )
+        assert response.status_code == 400 and "查看原因：" in body and worker.id_number not in body
+        assert not written
+
+
+def test_the_worker_page_says_when_the_hourly_limit_is_reached(world, login, settings):
+    from community_admin.core import reveals
+
+    settings.REVEAL_LIMIT_PER_HOUR = 1
+    worker = make_worker(world.bureau, world.committee_a1)
+    client = login(world.street_user)
+    url = reverse("staff:worker-reveal", args=[worker.pk])
+    assert client.post(url, {"reason": "核对"}).status_code == 200
+    response = client.post(url, {"reason": "核对"})
+    body = response.content.decode()
+    assert response.status_code == 429 and worker.id_number not in body
+    assert reveals.ERR_LIMIT.split("{")[0] in body
+    assert (
+        AuditLog.objects.filter(action="worker.reveal_id_number", result=AuditLog.Result.DENIED).count() == 1
+    )
