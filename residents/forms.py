@@ -3,6 +3,7 @@ from django import forms
 from community_admin.core import uploads
 from community_admin.core.forms import StyledFormMixin
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
+from residents.services import ERR_CONFLICT_RESOLUTION
 
 
 class PersonForm(StyledFormMixin, forms.Form):
@@ -68,6 +69,15 @@ class TransferForm(StyledFormMixin, forms.Form):
 
 class RevealForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label="查看原因", max_length=200)
+
+
+class ConflictResolveForm(StyledFormMixin, forms.Form):
+    # the page shows these errors as they are: each names its field
+    resolution = forms.CharField(
+        label="处理说明",
+        max_length=200,
+        error_messages={"required": ERR_CONFLICT_RESOLUTION, "max_length": "处理说明：最多 200 个字。"},
+    )
 
 
 class ImportForm(StyledFormMixin, forms.Form):
