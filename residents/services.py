@@ -152,6 +152,7 @@ def _conflicts_record(
             for person_id, (committee_id, name) in new.items()
         ],
         batch_size=2000,
+        ignore_conflicts=True,  # a concurrent attempt opened the same conflict: it stands for this one too
     )
     numbers = {}
     for start in range(0, len(person_ids), 900):
