@@ -3,6 +3,7 @@ from django import forms
 from community_admin.core import reveals, uploads
 from community_admin.core.forms import StyledFormMixin
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
+from residents.services import ERR_CONFLICT_RESOLUTION
 
 
 class PersonForm(StyledFormMixin, forms.Form):
@@ -71,6 +72,15 @@ class RevealForm(StyledFormMixin, forms.Form):
         label="查看原因",
         max_length=reveals.REASON_MAX,
         error_messages={"required": reveals.ERR_REASON_REQUIRED},
+    )
+
+
+class ConflictResolveForm(StyledFormMixin, forms.Form):
+    # the page shows these errors as they are: each names its field
+    resolution = forms.CharField(
+        label="处理说明",
+        max_length=200,
+        error_messages={"required": ERR_CONFLICT_RESOLUTION, "max_length": "处理说明：最多 200 个字。"},
     )
 
 

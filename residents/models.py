@@ -216,3 +216,61 @@ class PersonEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_on} {self.get_kind_display()}"
+
+
+class RegistrationConflict(TimeStampedModel):
+    """A registration refused because the ID number is active in a committee the registering account does not
+    see. The account is told only that the number is held for checking; the registering committee's street (or
+    the bureau) sees where it is registered and resolves it."""
+
+    class Source(models.TextChoices):
+        REGISTER = "register", _("登记")
+        UPDATE = "update", _("更正身份号码")
+        IMPORT = "import", _("Excel 导入")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待核实")
+        RESOLVED = "resolved", _("已处理")
+
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请登记的社区")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("已登记的人员")
+    )
+    person_committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="+", verbose_name=_("已登记的社区")
+    )
+    submitted_name = models.CharField(_("申请登记的姓名"), max_length=50)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolution = models.CharField(_("处理说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("登记冲突")
+        verbose_name_plural = _("登记冲突")
+        constraints = [
+            # Asking again while one is open adds nothing: the open conflict already stands for it.
+            models.UniqueConstraint(
+                fields=["committee", "person"],
+                condition=Q(status="open"),
+                name="conflict_one_open_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["committee", "status"], name="conflict_committee_status")]
+
+    def __str__(self) -> str:
+        return f"{self.person.id_number_masked} {self.get_status_display()}"

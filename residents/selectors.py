@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
-from residents.models import Household, Person, PersonEvent
+from residents.models import Household, Person, PersonEvent, RegistrationConflict
 
 # Disability and the minimum living allowance are shown only to the roles whose work needs them.
 SENSITIVE_ROLES = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
@@ -56,3 +56,13 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
+
+
+def registration_conflicts(user) -> QuerySet[RegistrationConflict]:
+    """Held registrations of the committees `user` sees (the registering committee's street, the bureau)."""
+    return scoping.scope_by_committee(
+        RegistrationConflict.objects.select_related(
+            "committee", "person_committee", "person", "requested_by", "resolved_by"
+        ),
+        user,
+    )

@@ -1,6 +1,7 @@
 """Writes to the household registry. Every function names its actor, runs in one transaction and leaves an
 audit row (and, for people, a history event). Nothing is deleted: people who leave keep their record."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,16 +9,23 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.core import audit, counting, idnumbers, reveals
+from community_admin.core.models import AuditLog
 from community_admin.org.models import Committee
 from residents import exporters, importers, selectors
-from residents.models import REGISTRY, Household, Person, PersonEvent
+from residents.models import REGISTRY, Household, Person, PersonEvent, RegistrationConflict
 
 ERR_DUPLICATE_HERE = "公民身份号码：该号码已登记在本社区（{name}）。"
 ERR_DUPLICATE_ELSEWHERE = (
     "公民身份号码：该号码已在本区其他社区登记为在册人员，请由原社区办理迁出或转移后再登记。"
 )
+# To an account that does not see the committee holding the number: nothing says where, or that it is elsewhere.
+ERR_DUPLICATE_HELD = "公民身份号码：该号码暂不能在本社区登记，已提交街道核实。"
+ERR_SENSITIVE_FIELD = "{label}：您的账户不能登记或修改此项（仅区民政局、街道、社区可以）。"
+ERR_CONFLICT_RESOLVED = "该登记冲突已处理。"
+ERR_CONFLICT_RESOLUTION = "处理说明：必填。"
 ERR_HOUSEHOLD_NUMBER_TAKEN = "户编号：本社区已有此户编号。"
 ERR_NOT_ACTIVE = "该人员已迁出或死亡，不能办理此项。"
 ERR_EVENT_DATE_FUTURE = "发生日期：不能晚于今天。"
@@ -45,6 +53,8 @@ PERSON_EDITABLE_FIELDS = (
     "marital_status",
 )
 HOUSEHOLD_EDITABLE_FIELDS = ("number", "building", "unit", "room", "housing_type", "kind")
+# Held numbers listed in an import's audit row (every one of them is a RegistrationConflict row).
+AUDIT_HELD_LISTED = 1000
 
 
 def _parse_id(raw: str, *, allow_legacy: bool = False) -> idnumbers.IdNumber:
@@ -54,7 +64,18 @@ def _parse_id(raw: str, *, allow_legacy: bool = False) -> idnumbers.IdNumber:
         raise ValidationError({"id_number": str(exc)}) from exc
 
 
-def check_id_number_free(value: str, *, committee: Committee, exclude_pk: int | None = None) -> None:
+class TakenElsewhere(Exception):
+    """The number is active in another committee. Raised inside a service's transaction and answered outside
+    it (`_answers_taken_numbers`), so that the conflict recorded for a hidden committee outlives the refusal."""
+
+    def __init__(self, person: Person, *, committee: Committee, submitted_name: str):
+        super().__init__(person.pk)
+        self.person, self.committee, self.submitted_name = person, committee, submitted_name
+
+
+def check_id_number_free(
+    value: str, *, committee: Committee, submitted_name: str = "", exclude_pk: int | None = None
+) -> None:
     """One active person per ID number in the whole district; the message never names another committee's person."""
     clash = Person.objects.filter(id_number=value, status__in=Person.ACTIVE_STATUSES).exclude(pk=exclude_pk)
     clash = clash.only("name", "committee_id").first()
@@ -62,7 +83,104 @@ def check_id_number_free(value: str, *, committee: Committee, exclude_pk: int | 
         return
     if clash.committee_id == committee.pk:
         raise ValidationError({"id_number": ERR_DUPLICATE_HERE.format(name=clash.name)})
-    raise ValidationError({"id_number": ERR_DUPLICATE_ELSEWHERE})
+    raise TakenElsewhere(clash, committee=committee, submitted_name=submitted_name)
+
+
+def _answers_taken_numbers(source: str):
+    """A number active in another committee: "registered elsewhere" for an actor who sees that committee; for
+    any other, a neutral refusal, and the attempt recorded (a conflict for the street, an audit row) in its own
+    transaction once the service's own has rolled back."""
+
+    def decorate(service):
+        @functools.wraps(service)
+        def wrapper(*, actor, **kwargs):
+            try:
+                return service(actor=actor, **kwargs)
+            except TakenElsewhere as taken:
+                if scoping.scope_by_committee(Person.objects.filter(pk=taken.person.pk), actor).exists():
+                    raise ValidationError({"id_number": ERR_DUPLICATE_ELSEWHERE}) from None
+                with transaction.atomic():
+                    held = _conflicts_record(
+                        actor=actor,
+                        committee=taken.committee,
+                        clashes=[(taken.person.pk, taken.person.committee_id, taken.submitted_name)],
+                        source=source,
+                    )
+                    audit.record(
+                        actor=actor,
+                        action="person.register_held",
+                        obj=taken.committee,
+                        result=AuditLog.Result.DENIED,
+                        details={"source": source, **held[0]},
+                    )
+                raise ValidationError({"id_number": ERR_DUPLICATE_HELD}) from None
+
+        return wrapper
+
+    return decorate
+
+
+def _conflicts_record(
+    *, actor, committee: Committee, clashes: list[tuple[int, int, str]], source: str
+) -> list:
+    """One open conflict per (registering committee, person): asking again adds no row. Returns, for the audit
+    row, each clash's masked number and the code of the committee that holds it."""
+    person_ids = [person_id for person_id, _, _ in clashes]
+    already = set()
+    for start in range(0, len(person_ids), 900):
+        already.update(
+            RegistrationConflict.objects.filter(
+                committee=committee,
+                status=RegistrationConflict.Status.OPEN,
+                person_id__in=person_ids[start : start + 900],
+            ).values_list("person_id", flat=True)
+        )
+    new = {
+        person_id: (committee_id, name)
+        for person_id, committee_id, name in clashes
+        if person_id not in already
+    }
+    RegistrationConflict.objects.bulk_create(
+        [
+            RegistrationConflict(
+                committee=committee,
+                person_id=person_id,
+                person_committee_id=committee_id,
+                submitted_name=name[:50],
+                source=source,
+                requested_by=actor,
+            )
+            for person_id, (committee_id, name) in new.items()
+        ],
+        batch_size=2000,
+        ignore_conflicts=True,  # a concurrent attempt opened the same conflict: it stands for this one too
+    )
+    numbers = {}
+    for start in range(0, len(person_ids), 900):
+        numbers.update(
+            Person.objects.filter(pk__in=person_ids[start : start + 900]).values_list("pk", "id_number")
+        )
+    codes = dict(Committee.objects.filter(pk__in={c for _, c, _ in clashes}).values_list("pk", "code"))
+    return [
+        {"id_number": idnumbers.mask(numbers[person_id]), "registered_in": codes[committee_id]}
+        for person_id, committee_id, _ in clashes
+    ]
+
+
+def _refuse_unreadable_fields(actor, fields: dict, *, with_value_only: bool) -> None:
+    """A writer sets only the fields its role may read (selectors.SENSITIVE_FIELDS): a department's write naming
+    one is refused whole, naming each field, rather than dropping it silently. On registration a field left at
+    its empty value writes nothing; on an update any mention of the field is refused, whatever its value (a
+    value equal to the stored one would otherwise be an oracle for what the writer may not read)."""
+    if selectors.can_see_sensitive(actor):
+        return
+    refused = {
+        field: ERR_SENSITIVE_FIELD.format(label=Person._meta.get_field(field).verbose_name)
+        for field in selectors.SENSITIVE_FIELDS
+        if field in fields and (not with_value_only or fields[field] not in (None, "", False))
+    }
+    if refused:
+        raise ValidationError(refused)
 
 
 def _check_person_rules(person: Person) -> None:
@@ -104,7 +222,15 @@ def household_create(
         raise ValidationError({"number": ERR_HOUSEHOLD_NUMBER_TAKEN})
     household.full_clean()
     household.save()
-    audit.record(actor=actor, action="household.create", obj=household, details={"committee": committee.code})
+    audit.record(
+        actor=actor,
+        action="household.create",
+        obj=household,
+        details={
+            "committee": committee.code,
+            **{f: getattr(household, f) for f in HOUSEHOLD_EDITABLE_FIELDS},
+        },
+    )
     return household
 
 
@@ -134,6 +260,7 @@ def household_update(*, actor, household: Household, changes: dict) -> Household
     return household
 
 
+@_answers_taken_numbers(RegistrationConflict.Source.REGISTER)
 @transaction.atomic
 def person_register(
     *,
@@ -157,8 +284,17 @@ def person_register(
     """Register a person in a household; `moved_in_on` records the registration as a move into the district."""
     if getattr(actor, "role", None) == Role.DEPARTMENT and status != Person.Status.FLOATING:
         raise ValidationError({"status": ERR_DEPARTMENT_FLOATING_ONLY})
+    _refuse_unreadable_fields(
+        actor,
+        {
+            "disability_certificate": disability_certificate.strip(),
+            "disability_level": disability_level,
+            "minimum_allowance": minimum_allowance,
+        },
+        with_value_only=True,
+    )
     parsed = _parse_id(id_number)
-    check_id_number_free(parsed.value, committee=household.committee)
+    check_id_number_free(parsed.value, committee=household.committee, submitted_name=name.strip())
     person = Person(
         household=household,
         committee_id=household.committee_id,
@@ -184,7 +320,8 @@ def person_register(
         with transaction.atomic():
             person.save()
     except IntegrityError as exc:  # a concurrent registration of the same number won the race
-        raise ValidationError({"id_number": ERR_DUPLICATE_ELSEWHERE}) from exc
+        check_id_number_free(parsed.value, committee=household.committee, submitted_name=person.name)
+        raise ValidationError({"id_number": ERR_DUPLICATE_HELD}) from exc
     happened_on = moved_in_on or timezone.localdate()
     if moved_in_on:
         _check_event_date(person, moved_in_on)
@@ -200,27 +337,38 @@ def person_register(
         actor=actor,
         action="person.register",
         obj=person,
-        details={"committee": household.committee.code, "household": household.number, "status": status},
+        details={
+            "committee": household.committee.code,
+            "household": household.number,
+            "status": status,
+            # every field given a value, by name: the values are the record's (sensitive ones never here)
+            "fields": [f for f in PERSON_EDITABLE_FIELDS if getattr(person, f) not in (None, "", False)],
+        },
     )
     return person
 
 
+@_answers_taken_numbers(RegistrationConflict.Source.UPDATE)
 @transaction.atomic
 def person_update(*, actor, person: Person, changes: dict) -> Person:
     person = Person.objects.select_for_update().select_related("committee").get(pk=person.pk)
     if not person.is_active:
         raise ValidationError(ERR_NOT_ACTIVE)
+    unknown = [f for f in changes if f not in PERSON_EDITABLE_FIELDS]
+    if unknown:
+        raise ValidationError({f: ERR_UNKNOWN_FIELD.format(field=f) for f in unknown})
+    _refuse_unreadable_fields(actor, changes, with_value_only=False)
     changes = _without_masked_echoes(person, changes)
     before = {}
     for field, value in changes.items():
-        if field not in PERSON_EDITABLE_FIELDS:
-            raise ValidationError({field: ERR_UNKNOWN_FIELD.format(field=field)})
         before[field] = getattr(person, field)
         setattr(person, field, value)
     if "id_number" in changes:
         parsed = _parse_id(changes["id_number"])
         person.id_number, person.sex, person.birth_date = parsed.value, parsed.sex, parsed.birth_date
-        check_id_number_free(parsed.value, committee=person.committee, exclude_pk=person.pk)
+        check_id_number_free(
+            parsed.value, committee=person.committee, submitted_name=person.name, exclude_pk=person.pk
+        )
     if person.status not in Person.ACTIVE_STATUSES:
         raise ValidationError({"status": ERR_STATUS_VIA_EVENTS})
     _check_person_rules(person)
@@ -243,9 +391,12 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
 
 
 def _masked(field: str, value):
-    """A value as the audit row keeps it: no full ID number, not even inside another number."""
+    """A value as the audit row keeps it: no full ID number, not even inside another number; a sensitive field
+    only as set ("***") or empty (the disability certificate number embeds its holder's ID number)."""
     if field == "id_number":
         return idnumbers.mask(value)
+    if field in selectors.SENSITIVE_FIELDS:
+        return "***" if value not in (None, "", False) else value
     return idnumbers.mask_embedded(value) if field in Person.ID_BEARING_FIELDS else value
 
 
@@ -366,8 +517,13 @@ def person_reveal_id(*, actor, person: Person, reason: str) -> Revealed:
     return Revealed(**shown)
 
 
-def _check_import_against_file_and_registry(result: importers.ParseResult, *, committee) -> None:
-    """Duplicates inside the file, clashes with the registry, households whose address disagrees."""
+def _check_import_against_file_and_registry(
+    result: importers.ParseResult, *, actor, committee
+) -> list[tuple[int, int, int, str]]:
+    """Duplicates inside the file, clashes with the registry, households whose address disagrees, sensitive tags
+    from an importer that may not read them. Returns the clashes held for the street: (row, person id, committee
+    id, name in the file) of numbers active in a committee the importer does not see."""
+    sensitive = selectors.can_see_sensitive(actor)
     first_row_of: dict[str, int] = {}
     address_of: dict[str, tuple[int, str]] = {}
     for parsed in result.rows:
@@ -391,25 +547,36 @@ def _check_import_against_file_and_registry(result: importers.ParseResult, *, co
                     importers.ERR_ADDRESS_MISMATCH.format(row=seen[0], address=seen[1]),
                 )
             )
+        if not sensitive:
+            for tag, field in (("低保", "minimum_allowance"), ("残疾证", "disability_certificate")):
+                if parsed.person.get(field):
+                    label = Person._meta.get_field(field).verbose_name
+                    message = ERR_SENSITIVE_FIELD.format(label=label).removeprefix(f"{label}：")
+                    result.errors.append(importers.RowError(parsed.row, "标签", f"“{tag}”：{message}"))
 
     numbers = list(first_row_of)
-    clashes: dict[str, tuple[int, str]] = {}
+    clashes: dict[str, tuple[int, int, str]] = {}
     for start in range(0, len(numbers), 900):
-        for id_number, committee_id, name in Person.objects.filter(
+        for id_number, person_id, committee_id, name in Person.objects.filter(
             id_number__in=numbers[start : start + 900], status__in=Person.ACTIVE_STATUSES
-        ).values_list("id_number", "committee_id", "name"):
-            clashes[id_number] = (committee_id, name)
+        ).values_list("id_number", "pk", "committee_id", "name"):
+            clashes[id_number] = (person_id, committee_id, name)
+    visible = set(scoping.visible_committees(actor).values_list("pk", flat=True)) if clashes else set()
+    held = []
     existing = {
         h.number: h for h in Household.objects.filter(committee=committee, number__in=list(address_of))
     }
     for parsed in result.rows:
         clash = clashes.get(parsed.person["id_number"])
         if clash is not None:
-            message = (
-                ERR_DUPLICATE_HERE.format(name=clash[1])
-                if clash[0] == committee.pk
-                else ERR_DUPLICATE_ELSEWHERE
-            )
+            person_id, committee_id, name = clash
+            if committee_id == committee.pk:
+                message = ERR_DUPLICATE_HERE.format(name=name)
+            elif committee_id in visible:
+                message = ERR_DUPLICATE_ELSEWHERE
+            else:
+                message = ERR_DUPLICATE_HELD
+                held.append((parsed.row, person_id, committee_id, parsed.person["name"]))
             result.errors.append(
                 importers.RowError(parsed.row, "公民身份号码", message.removeprefix("公民身份号码："))
             )
@@ -430,15 +597,20 @@ def _check_import_against_file_and_registry(result: importers.ParseResult, *, co
             importers.TEMPLATE_HEADERS.index(e.column) if e.column in importers.TEMPLATE_HEADERS else -1,
         )
     )
+    return held
 
 
 @transaction.atomic
 def residents_import(*, actor, committee: Committee, file, file_name: str = "", dry_run: bool = False):
-    """All rows or none. Returns the parse result: `errors` lists every bad row; nothing is written if any."""
+    """All rows or none. Returns the parse result: `errors` lists every bad row; nothing is written if any.
+    Every run is audited, a dry run or a refused file too (each answers for every number in the file), and
+    both are bounded by the parser's row limit (importers.MAX_ROWS) like an import that writes."""
     result = importers.read_workbook(file)
+    held = []
     if result.rows:  # rows that parsed are checked too, so the report lists every error at once
-        _check_import_against_file_and_registry(result, committee=committee)
+        held = _check_import_against_file_and_registry(result, actor=actor, committee=committee)
     if result.errors or dry_run or not result.rows:
+        _import_attempt_audit(actor, committee, file_name, result, held, dry_run=dry_run)
         return result
     existing = {
         h.number: h
@@ -508,6 +680,34 @@ def residents_import(*, actor, committee: Committee, file, file_name: str = "", 
     return result
 
 
+def _import_attempt_audit(actor, committee, file_name, result, held, *, dry_run: bool) -> None:
+    """The audit row of a run that wrote no person, with the conflicts its held numbers raised."""
+    listed = []
+    if held:
+        entries = _conflicts_record(
+            actor=actor,
+            committee=committee,
+            clashes=[(person_id, committee_id, name) for _, person_id, committee_id, name in held],
+            source=RegistrationConflict.Source.IMPORT,
+        )
+        listed = [{"row": h[0], **entry} for h, entry in zip(held, entries, strict=True)]
+    audit.record(
+        actor=actor,
+        action="residents.import_dry_run" if dry_run else "residents.import_refused",
+        obj=committee,
+        result=AuditLog.Result.FAILED if result.errors else AuditLog.Result.OK,
+        details={
+            "file": file_name,
+            "rows": result.seen,
+            "valid_rows": len(result.rows),
+            "errors": len(result.errors),
+            "passed": not result.errors,
+            "held": len(held),
+            "held_numbers": listed[:AUDIT_HELD_LISTED],
+        },
+    )
+
+
 def persons_export(*, actor, persons, sensitive: bool, target=None, progress=None):
     """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited.
     With `target` the file is written there and the exporter returned; without, a temporary file is returned."""
@@ -520,3 +720,35 @@ def persons_export(*, actor, persons, sensitive: bool, target=None, progress=Non
     )
     written = exporter.write(target, progress=progress)
     return exporter if target is not None else written
+
+
+@transaction.atomic
+def registration_conflict_resolve(
+    *, actor, conflict: RegistrationConflict, resolution: str
+) -> RegistrationConflict:
+    """The street or the bureau closes a held registration, saying what was done (the person moved or
+    transferred by the committee that holds them, the request withdrawn, …)."""
+    conflict = RegistrationConflict.objects.select_for_update().select_related("person").get(pk=conflict.pk)
+    if conflict.status != RegistrationConflict.Status.OPEN:
+        raise ValidationError(ERR_CONFLICT_RESOLVED)
+    resolution = resolution.strip()
+    if not resolution:
+        raise ValidationError({"resolution": ERR_CONFLICT_RESOLUTION})
+    conflict.status = RegistrationConflict.Status.RESOLVED
+    conflict.resolved_by = actor
+    conflict.resolved_at = timezone.now()
+    conflict.resolution = resolution
+    conflict.full_clean(validate_constraints=False)
+    conflict.save()
+    audit.record(
+        actor=actor,
+        action="registration_conflict.resolve",
+        obj=conflict,
+        details={
+            "id_number": conflict.person.id_number_masked,
+            "committee": conflict.committee.code,
+            "registered_in": conflict.person_committee.code,
+            "resolution": resolution[:200],
+        },
+    )
+    return conflict

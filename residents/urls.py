@@ -20,6 +20,8 @@ urlpatterns = [
     path("households/new/", views.HouseholdCreateView.as_view(), name="household-create"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("households/<int:pk>/register/", views.PersonRegisterView.as_view(), name="person-register"),
+    path("conflicts/", views.ConflictListView.as_view(), name="conflict-list"),
+    path("conflicts/<int:pk>/resolve/", views.ConflictResolveView.as_view(), name="conflict-resolve"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("import/template/", views.ImportTemplateView.as_view(), name="import-template"),
 ]

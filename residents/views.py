@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +14,7 @@ from community_admin.core.counting import CountCachedPaginator
 from residents import exporters, selectors, services
 from residents.filters import PersonFilter
 from residents.forms import (
+    ConflictResolveForm,
     EventForm,
     HouseholdForm,
     ImportForm,
@@ -21,7 +23,7 @@ from residents.forms import (
     RevealForm,
     TransferForm,
 )
-from residents.models import REGISTRY, Household, Person
+from residents.models import REGISTRY, Household, Person, RegistrationConflict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 50_000
@@ -34,6 +36,14 @@ def _form_errors_from(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def _unoffered_sensitive(request) -> dict:
+    """Sensitive fields posted by an account whose form does not offer them: handed to the service as posted,
+    which refuses each by name (services._refuse_unreadable_fields), rather than dropped without a word."""
+    if selectors.can_see_sensitive(request.user):
+        return {}
+    return {f: request.POST[f] for f in selectors.SENSITIVE_FIELDS if request.POST.get(f, "") != ""}
 
 
 def _person(request, pk) -> Person:
@@ -72,6 +82,7 @@ class PersonListView(PermissionRequiredMixin, View):
                 "query": query.urlencode(),
                 "can_register": has_permission(request.user, "residents.register"),
                 "can_import": has_permission(request.user, "residents.import"),
+                "can_see_conflicts": has_permission(request.user, "residents.conflicts"),
                 "can_export": has_permission(request.user, "residents.export") and not searched_by_id,
                 "export_in_background": page.paginator.count > EXPORT_MAX_ROWS,
                 "export_query": query.urlencode(),
@@ -221,6 +232,7 @@ class PersonRegisterView(PermissionRequiredMixin, View):
                 k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("marital_status",)
             }
             data.setdefault("moved_in_on", None)
+            data.update(_unoffered_sensitive(request))
             try:
                 person = services.person_register(actor=request.user, household=household, **data)
             except ValidationError as exc:
@@ -257,6 +269,7 @@ class PersonEditView(PermissionRequiredMixin, View):
             }
             if form.cleaned_data["id_number"]:
                 changes["id_number"] = form.cleaned_data["id_number"]
+            changes.update(_unoffered_sensitive(request))
             try:
                 services.person_update(actor=request.user, person=person, changes=changes)
             except ValidationError as exc:
@@ -341,3 +354,54 @@ class ImportView(PermissionRequiredMixin, View):
             {"form": form, "result": result, "dry_run": data["dry_run"], "committee": data["committee"]},
             status=status,
         )
+
+
+class ConflictListView(PermissionRequiredMixin, View):
+    """Registrations held because the number is active in a committee the registering account does not see:
+    the registering committee's street and the bureau see where it is registered, and resolve them."""
+
+    required_permission = "residents.conflicts"
+    paginate_by = 50
+
+    def get(self, request):
+        return self.render(request)
+
+    def render(self, request, *, failed=None, form=None, status=200):
+        shown = request.GET.get("status", RegistrationConflict.Status.OPEN)
+        conflicts = selectors.registration_conflicts(request.user)
+        if shown in RegistrationConflict.Status.values:
+            conflicts = conflicts.filter(status=shown)
+        page = Paginator(conflicts, self.paginate_by).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "residents/conflict_list.html",
+            {
+                "page": page,
+                "shown": shown,
+                "statuses": RegistrationConflict.Status.choices,
+                "failed": failed,
+                "failed_form": form,
+            },
+            status=status,
+        )
+
+
+class ConflictResolveView(PermissionRequiredMixin, View):
+    required_permission = "residents.conflicts"
+
+    def post(self, request, pk):
+        conflict = scoping.get_in_scope_or_404(
+            selectors.registration_conflicts(request.user), request.user, pk=pk
+        )
+        form = ConflictResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.registration_conflict_resolve(
+                    actor=request.user, conflict=conflict, resolution=form.cleaned_data["resolution"]
+                )
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, "已处理。")
+                return redirect("residents:conflict-list")
+        return ConflictListView().render(request, failed=conflict.pk, form=form, status=400)

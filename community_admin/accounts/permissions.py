@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "residents.reveal_id": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
     "residents.import": frozenset({Role.STREET, Role.COMMITTEE}),
     "residents.export": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
+    # held registrations (a number active in a committee the registering account does not see)
+    "residents.conflicts": frozenset({Role.BUREAU, Role.STREET}),
     # Background jobs: anyone may start the kinds they hold the kind's own permission for, follow the
     # jobs in their scope and download those results (community_admin/jobs).
     "jobs.view": ALL_ROLES,

@@ -86,6 +86,9 @@ class PersonOutputSerializer(serializers.ModelSerializer):
         return data
 
 
+WRITERS_OF_SENSITIVE = "仅区民政局、街道、社区可填写；其他账户填写（登记时非空、修改时出现）将被拒绝（400）"
+
+
 class _PersonFields(serializers.Serializer):
     name = serializers.CharField(max_length=50)
     id_number = serializers.CharField(max_length=40)
@@ -98,13 +101,21 @@ class _PersonFields(serializers.Serializer):
     residence_permit_number = serializers.CharField(
         max_length=30, required=False, allow_blank=True, default=""
     )
+    # Only the roles that read these may write them; any other account naming one gets a 400 naming it.
     disability_certificate = serializers.CharField(
-        max_length=30, required=False, allow_blank=True, default=""
+        max_length=30, required=False, allow_blank=True, default="", help_text=WRITERS_OF_SENSITIVE
     )
     disability_level = serializers.IntegerField(
-        min_value=1, max_value=4, required=False, allow_null=True, default=None
+        min_value=1,
+        max_value=4,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=WRITERS_OF_SENSITIVE,
     )
-    minimum_allowance = serializers.BooleanField(required=False, default=False)
+    minimum_allowance = serializers.BooleanField(
+        required=False, default=False, help_text=WRITERS_OF_SENSITIVE
+    )
     veteran = serializers.BooleanField(required=False, default=False)
     party_member = serializers.BooleanField(required=False, default=False)
     registered_unemployed = serializers.BooleanField(required=False, default=False)

@@ -6,7 +6,9 @@ from django.utils import timezone
 
 from community_admin.accounts import services as account_services
 from community_admin.core import idnumbers
-from residents.models import Person
+from community_admin.core.models import AuditLog
+from residents import services
+from residents.models import Person, RegistrationConflict
 from tests.factories import HouseholdFactory, PersonFactory
 
 
@@ -263,3 +265,64 @@ def test_reveals_over_the_hourly_limit_answer_429_and_are_audited(world, login, 
     assert rows.filter(result=AuditLog.Result.DENIED).count() == 6
     # another user is not held back by this one's reveals
     assert login(world.street_user).post(url, {"reason": "核对"}).status_code == 200
+
+
+@pytest.fixture
+def police_auth(world):
+    _, key = account_services.api_token_create(
+        actor=world.bureau,
+        department=world.police,
+        name="流动人口",
+        scopes=["residents:read", "residents:floating"],
+        days_valid=30,
+    )
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def test_a_police_token_cannot_write_the_minimum_allowance_or_disability(world, client, police_auth):
+    """Issue 23, finding 4: the attack as it was run (201, and the person in the 低保 and disabled books)."""
+    household = HouseholdFactory(committee=world.committee_a1, kind="floating")
+    body = {
+        "household": household.pk,
+        "name": "外来",
+        "id_number": idnumbers.make("410102", date(1995, 5, 5), 31),
+        "relationship": "head",
+        "status": "floating",
+        "minimum_allowance": True,
+        "disability_certificate": "41010219950505031X11",
+        "disability_level": 1,
+    }
+    response = client.post(reverse("person-list"), body, content_type="application/json", **police_auth)
+    assert response.status_code == 400, response.content
+    errors = response.json()
+    assert set(errors) == {"minimum_allowance", "disability_certificate", "disability_level"}
+    assert errors["minimum_allowance"] == [services.ERR_SENSITIVE_FIELD.format(label="低保")]
+    assert not Person.objects.exists() and not AuditLog.objects.filter(action="person.register").exists()
+    del body["minimum_allowance"], body["disability_certificate"], body["disability_level"]
+    ok = client.post(reverse("person-list"), body, content_type="application/json", **police_auth)
+    assert ok.status_code == 201 and "minimum_allowance" not in ok.json()
+    person = Person.objects.get()
+    assert not person.minimum_allowance and not person.disabled
+
+
+def test_the_api_answers_a_number_held_elsewhere_neutrally(world, client, police_auth):
+    """Issue 23, finding 5: the police station serves street A; a number registered in street B is not
+    confirmed to it as "registered elsewhere"."""
+    number = idnumbers.make("410102", date(1995, 5, 5), 31)
+    PersonFactory(household__committee=world.committee_b1, id_number=number, name="乙街居民")
+    household = HouseholdFactory(committee=world.committee_a1, kind="floating")
+    response = client.post(
+        reverse("person-list"),
+        {
+            "household": household.pk,
+            "name": "外来",
+            "id_number": number,
+            "relationship": "head",
+            "status": "floating",
+        },
+        content_type="application/json",
+        **police_auth,
+    )
+    assert response.status_code == 400
+    assert response.json() == {"id_number": [services.ERR_DUPLICATE_HELD]}
+    assert RegistrationConflict.objects.get().requested_by.department == world.police  # the token's account

@@ -13,7 +13,7 @@ from community_admin.core import xlsx as core_xlsx
 from community_admin.core.models import AuditLog
 from residents import importers, services
 from residents.exporters import TEMPLATE_HEADERS, ImportTemplate
-from residents.models import Household, Person
+from residents.models import Household, Person, RegistrationConflict
 from tests import workbooks
 from tests.factories import PersonFactory
 from tests.residents.conftest import xlsx
@@ -147,6 +147,7 @@ def test_clashes_with_the_registry_are_reported_without_leaking(world):
     ]
     errors = {e.row: e.message for e in run_import(world, rows).errors}
     assert "外社区" not in errors[2] and world.committee_b1.name not in errors[2]
+    assert errors[2] == services.ERR_DUPLICATE_HELD.removeprefix("公民身份号码：")
     assert "本社区" in errors[3]
 
 
@@ -301,3 +302,84 @@ def test_an_import_that_takes_too_long_writes_nothing(world, settings, monkeypat
     assert not Person.objects.exists() and not AuditLog.objects.filter(action="residents.import").exists()
     monkeypatch.undo()
     assert run_import(world, good_rows()).created_persons == 3  # the same reader, in time
+
+
+def test_an_import_says_registered_elsewhere_only_inside_the_importers_view(world):
+    """Issue 23, finding 5: street A imports into A1; a number in A2 (its own) is "elsewhere", one in B1 is
+    held for checking and recorded, as in a single registration."""
+    in_a2, in_b1 = ids(2, start=300)
+    PersonFactory(household__committee=world.committee_a2, id_number=in_a2)
+    held = PersonFactory(household__committee=world.committee_b1, id_number=in_b1)
+    rows = [
+        ["0001", "3号楼101", "张三", in_a2, "户主", "户籍人口", "", ""],
+        ["0002", "3号楼102", "李四", in_b1, "户主", "户籍人口", "", ""],
+    ]
+    result = services.residents_import(
+        actor=world.street_user,
+        committee=world.committee_a1,
+        file=xlsx(rows),
+        file_name="s.xlsx",
+        dry_run=True,
+    )
+    errors = {e.row: e.message for e in result.errors}
+    assert errors == {
+        2: services.ERR_DUPLICATE_ELSEWHERE.removeprefix("公民身份号码："),
+        3: services.ERR_DUPLICATE_HELD.removeprefix("公民身份号码："),
+    }
+    conflict = RegistrationConflict.objects.get()
+    assert (conflict.person, conflict.source, conflict.submitted_name) == (held, "import", "李四")
+    row = AuditLog.objects.get(action="residents.import_dry_run")
+    assert row.details["held_numbers"] == [
+        {"row": 3, "id_number": idnumbers.mask(in_b1), "registered_in": "B1"}
+    ]
+
+
+def test_every_dry_run_is_audited_with_its_row_count_and_result(world):
+    """Issue 23, finding 5: a dry run answered for every number in the file and left no trace."""
+    run_import(world, good_rows(), dry_run=True, file_name="check.xlsx")
+    bad = [*good_rows(), ["0003", "8号楼1", "", "123", "户主", "户籍人口", "", ""]]
+    run_import(world, bad, dry_run=True, file_name="bad.xlsx")
+    passed, failed = AuditLog.objects.filter(action="residents.import_dry_run").order_by("id")
+    assert passed.actor == world.committee_user and passed.object_id == str(world.committee_a1.pk)
+    assert passed.result == AuditLog.Result.OK
+    assert {k: passed.details[k] for k in ("file", "rows", "passed", "held")} == {
+        "file": "check.xlsx",
+        "rows": 3,
+        "passed": True,
+        "held": 0,
+    }
+    assert failed.result == AuditLog.Result.FAILED
+    assert (failed.details["rows"], failed.details["passed"]) == (4, False) and failed.details["errors"] >= 1
+    assert not Person.objects.exists()
+
+
+def test_a_refused_import_is_audited_too(world):
+    """A real import with one bad row answers like a dry run; it is audited like one."""
+    bad = [*good_rows(), ["0003", "8号楼1", "", "123", "户主", "户籍人口", "", ""]]
+    run_import(world, bad, file_name="bad.xlsx")
+    row = AuditLog.objects.get(action="residents.import_refused")
+    assert row.result == AuditLog.Result.FAILED and row.details["rows"] == 4
+    assert not AuditLog.objects.filter(action="residents.import").exists()
+
+
+def test_a_dry_run_is_bounded_by_the_import_row_limit(world, monkeypatch):
+    monkeypatch.setattr(importers, "MAX_ROWS", 2)
+    result = run_import(world, good_rows(), dry_run=True)
+    assert [(e.column, e.message) for e in result.errors] == [
+        ("文件", core_xlsx.ERR_TOO_MANY_ROWS.format(limit=2))
+    ]
+    row = AuditLog.objects.get(action="residents.import_dry_run")
+    assert row.details["passed"] is False and row.result == AuditLog.Result.FAILED
+
+
+def test_an_importer_who_may_not_read_sensitive_tags_may_not_import_them(world):
+    """Issue 23, finding 4, for the import: 低保 and 残疾证 tags from a role that does not see them are row
+    errors (departments hold no import permission today; the service does not rely on that)."""
+    rows = good_rows()
+    rows[0][7] = "党员、低保"
+    result = services.residents_import(
+        actor=world.department_user, committee=world.committee_a1, file=xlsx(rows)
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(2, "标签"), (4, "标签")]
+    assert "低保" in result.errors[0].message and "残疾证" in result.errors[1].message
+    assert not Person.objects.exists()

@@ -6,9 +6,9 @@ from django.utils import timezone
 
 from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
-from residents import services
-from residents.models import Person, PersonEvent
-from tests.factories import HouseholdFactory, PersonFactory
+from residents import selectors, services
+from residents.models import Person, PersonEvent, RegistrationConflict
+from tests.factories import HouseholdFactory, PersonFactory, UserFactory
 
 NUMBER = idnumbers.make("370202", date(1980, 3, 4), 123)  # sequence 123: odd, a man
 
@@ -42,13 +42,118 @@ def test_a_duplicate_in_the_same_committee_names_the_person(world, household_a1)
     assert exc.value.message_dict["id_number"] == [services.ERR_DUPLICATE_HERE.format(name="王建国")]
 
 
-def test_a_duplicate_elsewhere_in_the_district_leaks_nothing(world, household_a1):
-    PersonFactory(household__committee=world.committee_b1, id_number=NUMBER, name="赵秘密")
+def test_a_duplicate_in_a_committee_the_registrar_does_not_see_is_held_neutrally(world, household_a1):
+    """Issue 23, finding 5: committee A1 may not learn that a number is registered in B1. It gets the neutral
+    refusal; the conflict and an audit row (masked number, where it is registered) are kept for the street."""
+    held = PersonFactory(household__committee=world.committee_b1, id_number=NUMBER, name="赵秘密")
     with pytest.raises(ValidationError) as exc:
-        register(world, household_a1)
+        register(world, household_a1, name="王建国")
     message = exc.value.message_dict["id_number"][0]
-    assert message == services.ERR_DUPLICATE_ELSEWHERE
-    assert "赵秘密" not in message and world.committee_b1.name not in message
+    assert message == services.ERR_DUPLICATE_HELD != services.ERR_DUPLICATE_ELSEWHERE
+    assert "赵秘密" not in message and world.committee_b1.name not in message and "其他社区" not in message
+    assert Person.objects.filter(id_number=NUMBER).count() == 1
+    conflict = RegistrationConflict.objects.get()
+    assert (conflict.committee, conflict.person, conflict.person_committee) == (
+        world.committee_a1,
+        held,
+        world.committee_b1,
+    )
+    assert (conflict.requested_by, conflict.submitted_name, conflict.status) == (
+        world.committee_user,
+        "王建国",
+        "open",
+    )
+    row = AuditLog.objects.get(action="person.register_held")
+    assert row.actor == world.committee_user and row.result == AuditLog.Result.DENIED
+    assert row.details == {"source": "register", "id_number": idnumbers.mask(NUMBER), "registered_in": "B1"}
+    assert NUMBER not in str(row.details)
+    with pytest.raises(ValidationError):  # asking again adds no second open conflict, but is audited again
+        register(world, household_a1)
+    assert RegistrationConflict.objects.count() == 1
+    assert AuditLog.objects.filter(action="person.register_held").count() == 2
+
+
+def test_registered_elsewhere_is_said_to_whoever_sees_that_committee(world, household_a1):
+    PersonFactory(household__committee=world.committee_a2, id_number=NUMBER)
+    for actor in (world.street_user, world.bureau):
+        with pytest.raises(ValidationError) as exc:
+            services.person_register(
+                actor=actor, household=household_a1, name="王", id_number=NUMBER, relationship="head"
+            )
+        assert exc.value.message_dict["id_number"] == [services.ERR_DUPLICATE_ELSEWHERE]
+    assert not RegistrationConflict.objects.exists()
+    with pytest.raises(ValidationError) as exc:  # committee A1 does not see A2
+        register(world, household_a1)
+    assert exc.value.message_dict["id_number"] == [services.ERR_DUPLICATE_HELD]
+
+
+def test_a_police_station_is_told_elsewhere_only_inside_its_streets(world):
+    floating = HouseholdFactory(committee=world.committee_a1, kind="floating")
+    in_b = idnumbers.make("410102", date(1990, 1, 1), 21)
+    PersonFactory(household__committee=world.committee_a2, id_number=NUMBER)
+    PersonFactory(household__committee=world.committee_b1, id_number=in_b)
+    answers = {}
+    for number in (NUMBER, in_b):
+        with pytest.raises(ValidationError) as exc:
+            services.person_register(
+                actor=world.department_user,
+                household=floating,
+                name="外来",
+                id_number=number,
+                relationship="head",
+                status="floating",
+            )
+        answers[number] = exc.value.message_dict["id_number"]
+    assert answers == {NUMBER: [services.ERR_DUPLICATE_ELSEWHERE], in_b: [services.ERR_DUPLICATE_HELD]}
+    conflict = RegistrationConflict.objects.get()
+    assert conflict.committee == world.committee_a1 and conflict.person_committee == world.committee_b1
+
+
+def test_correcting_an_id_number_to_one_held_elsewhere_is_held_too(world, household_a1):
+    PersonFactory(household__committee=world.committee_b1, id_number=NUMBER)
+    person = register(world, household_a1, id_number=idnumbers.make("370202", date(1981, 1, 1), 11))
+    with pytest.raises(ValidationError) as exc:
+        services.person_update(actor=world.committee_user, person=person, changes={"id_number": NUMBER})
+    assert exc.value.message_dict["id_number"] == [services.ERR_DUPLICATE_HELD]
+    assert RegistrationConflict.objects.get().source == "update"
+    person.refresh_from_db()
+    assert person.id_number != NUMBER
+
+
+def test_the_street_resolves_a_conflict_once_audited(world, household_a1):
+    PersonFactory(household__committee=world.committee_b1, id_number=NUMBER)
+    with pytest.raises(ValidationError):
+        register(world, household_a1)
+    conflict = RegistrationConflict.objects.get()
+    with pytest.raises(ValidationError) as exc:
+        services.registration_conflict_resolve(actor=world.street_user, conflict=conflict, resolution="  ")
+    assert exc.value.message_dict == {"resolution": [services.ERR_CONFLICT_RESOLUTION]}
+    services.registration_conflict_resolve(
+        actor=world.street_user, conflict=conflict, resolution="已联系乙一社区，该人员将办理迁出"
+    )
+    conflict.refresh_from_db()
+    assert (conflict.status, conflict.resolved_by) == ("resolved", world.street_user)
+    row = AuditLog.objects.get(action="registration_conflict.resolve")
+    assert row.actor == world.street_user and row.details["registered_in"] == "B1"
+    assert row.details["id_number"] == idnumbers.mask(NUMBER)
+    with pytest.raises(ValidationError) as exc:
+        services.registration_conflict_resolve(actor=world.bureau, conflict=conflict, resolution="再次")
+    assert exc.value.messages == [services.ERR_CONFLICT_RESOLVED]
+    with pytest.raises(ValidationError):  # resolved: a new attempt opens a new conflict
+        register(world, household_a1)
+    assert RegistrationConflict.objects.filter(status="open").count() == 1
+
+
+def test_conflicts_are_listed_to_the_registering_street_and_the_bureau(world, household_a1):
+    PersonFactory(household__committee=world.committee_b1, id_number=NUMBER)
+    with pytest.raises(ValidationError):
+        register(world, household_a1)
+    street_b = UserFactory(username="t-street-b", role="street", street=world.street_b)
+    seen = {
+        u.username: selectors.registration_conflicts(u).count() for u in (world.street_user, world.bureau)
+    }
+    assert seen == {"t-street": 1, "t-bureau": 1}
+    assert selectors.registration_conflicts(street_b).count() == 0
 
 
 def test_a_person_who_moved_out_can_be_registered_again(world, household_a1):
@@ -212,3 +317,121 @@ def test_household_numbers_are_unique_per_committee(world, household_a1):
         housing_type="owned",
     )
     assert other.committee == world.committee_a2
+
+
+SENSITIVE_VALUES = {
+    "disability_certificate": "37020219800304123X11",
+    "disability_level": 1,
+    "minimum_allowance": True,
+}
+
+
+@pytest.mark.parametrize("field", list(SENSITIVE_VALUES))
+def test_a_department_may_not_register_a_sensitive_field_it_cannot_read(world, field):
+    """Issue 23, finding 4: the police station may not read disability or the minimum allowance, so it may not
+    write them either: a 400 naming the field, nothing written."""
+    household = HouseholdFactory(committee=world.committee_a1, kind="floating")
+    values = {field: SENSITIVE_VALUES[field]}
+    if field.startswith("disability"):  # a pair: the certificate with its level
+        values = {k: SENSITIVE_VALUES[k] for k in ("disability_certificate", "disability_level")}
+    with pytest.raises(ValidationError) as exc:
+        services.person_register(
+            actor=world.department_user,
+            household=household,
+            name="外来",
+            id_number=NUMBER,
+            relationship="head",
+            status="floating",
+            **values,
+        )
+    assert set(exc.value.message_dict) == set(values)
+    label = Person._meta.get_field(field).verbose_name
+    assert exc.value.message_dict[field] == [services.ERR_SENSITIVE_FIELD.format(label=label)]
+    assert not Person.objects.exists() and not AuditLog.objects.filter(action="person.register").exists()
+
+
+def test_a_department_registering_with_empty_sensitive_fields_writes_none(world):
+    household = HouseholdFactory(committee=world.committee_a1, kind="floating")
+    person = services.person_register(
+        actor=world.department_user,
+        household=household,
+        name="外来",
+        id_number=NUMBER,
+        relationship="head",
+        status="floating",
+        disability_certificate="",
+        disability_level=None,
+        minimum_allowance=False,
+    )
+    assert not person.disabled and not person.minimum_allowance
+
+
+def test_a_sensitive_field_in_an_update_is_refused_for_any_value_to_those_who_cannot_read_it(
+    world, household_a1
+):
+    person = register(world, household_a1)
+    for value in (True, False):  # the stored value is False: refusing only a change would tell it
+        with pytest.raises(ValidationError) as exc:
+            services.person_update(
+                actor=world.department_user, person=person, changes={"minimum_allowance": value}
+            )
+        assert list(exc.value.message_dict) == ["minimum_allowance"]
+    assert not AuditLog.objects.filter(action="person.update").exists()
+
+
+def test_the_registration_audit_names_every_field_written_without_sensitive_values(world, household_a1):
+    register(
+        world,
+        household_a1,
+        phone="13800000000",
+        disability_certificate=SENSITIVE_VALUES["disability_certificate"],
+        disability_level=1,
+        minimum_allowance=True,
+        party_member=True,
+    )
+    details = AuditLog.objects.get(action="person.register").details
+    assert set(details["fields"]) == {
+        "name",
+        "id_number",
+        "relationship",
+        "status",
+        "phone",
+        "disability_certificate",
+        "disability_level",
+        "minimum_allowance",
+        "party_member",
+    }
+    assert SENSITIVE_VALUES["disability_certificate"] not in str(details) and NUMBER not in str(details)
+
+
+def test_the_update_audit_masks_sensitive_values_but_names_the_fields(world, household_a1):
+    person = register(world, household_a1)
+    services.person_update(
+        actor=world.committee_user,
+        person=person,
+        changes={"disability_certificate": SENSITIVE_VALUES["disability_certificate"], "disability_level": 2},
+    )
+    details = AuditLog.objects.get(action="person.update").details
+    assert details == {"disability_certificate": ["", "***"], "disability_level": [None, "***"]}
+
+
+def test_household_creation_audits_every_field_written(world):
+    household = services.household_create(
+        actor=world.committee_user,
+        committee=world.committee_a1,
+        number="H9",
+        building="3号楼",
+        unit="1",
+        room="101",
+        housing_type="owned",
+    )
+    details = AuditLog.objects.get(action="household.create", object_id=str(household.pk)).details
+    assert details == {
+        "committee": "A1",
+        "number": "H9",
+        "building": "3号楼",
+        "unit": "1",
+        "room": "101",
+        "housing_type": "owned",
+        "kind": "registered",
+    }

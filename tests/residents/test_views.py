@@ -4,9 +4,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community_admin.core import idnumbers
+from community_admin.core.models import AuditLog
 from community_admin.org import selectors as org_selectors
-from residents.models import Household, Person
-from tests.factories import HouseholdFactory, PersonFactory
+from residents import services
+from residents.models import Household, Person, RegistrationConflict
+from tests.factories import HouseholdFactory, PersonFactory, UserFactory
 from tests.residents.conftest import xlsx
 from tests.residents.test_import import good_rows
 
@@ -179,3 +181,88 @@ def test_the_page_says_when_the_hourly_limit_is_reached(world, login, settings):
     assert response.status_code == 429 and person.id_number not in body
     assert reveals.ERR_LIMIT.split("{")[0] in body and 'data-testid="reveal-error"' in body
     assert AuditLog.objects.filter(action="person.reveal_id", result=AuditLog.Result.DENIED).count() == 1
+
+
+def test_a_held_registration_reaches_the_street_page_and_is_resolved_there(world, login, household_a1):
+    """Issue 23, finding 5, in the browser: the committee sees the neutral refusal; street A sees where the
+    number is registered and who asked, and resolves it (audited)."""
+    number = idnumbers.make("370202", date(1975, 7, 7), 55)
+    PersonFactory(household__committee=world.committee_b1, id_number=number, name="乙一居民")
+    response = login(world.committee_user).post(
+        reverse("residents:person-register", args=[household_a1.pk]),
+        {"name": "陈", "id_number": number, "relationship": "head", "status": "registered"},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and "已提交街道核实" in body
+    assert world.committee_b1.name not in body and "其他社区" not in body
+    conflict = RegistrationConflict.objects.get()
+
+    street = login(world.street_user)
+    assert 'data-testid="conflict-list"' in street.get(reverse("residents:person-list")).content.decode()
+    page = street.get(reverse("residents:conflict-list")).content.decode()
+    assert world.committee_b1.name in page and idnumbers.mask(number) in page and "t-committee" in page
+    assert (
+        "乙一居民" not in page and number not in page
+    )  # the holder's name and full number stay where they are
+    empty = street.post(reverse("residents:conflict-resolve", args=[conflict.pk]), {"resolution": ""})
+    assert empty.status_code == 400 and services.ERR_CONFLICT_RESOLUTION in empty.content.decode()
+    done = street.post(
+        reverse("residents:conflict-resolve", args=[conflict.pk]), {"resolution": "已协调迁出"}
+    )
+    assert done.status_code == 302
+    conflict.refresh_from_db()
+    assert (
+        conflict.status == "resolved"
+        and AuditLog.objects.filter(action="registration_conflict.resolve").exists()
+    )
+    assert (
+        "已协调迁出"
+        in street.get(reverse("residents:conflict-list"), {"status": "resolved"}).content.decode()
+    )
+
+
+def test_conflicts_are_not_shown_to_committees_departments_or_another_street(world, login, household_a1):
+    number = idnumbers.make("370202", date(1975, 7, 7), 55)
+    PersonFactory(household__committee=world.committee_b1, id_number=number)
+    login(world.committee_user).post(
+        reverse("residents:person-register", args=[household_a1.pk]),
+        {"name": "陈", "id_number": number, "relationship": "head", "status": "registered"},
+    )
+    conflict = RegistrationConflict.objects.get()
+    for user in (world.committee_user, world.department_user):
+        client = login(user)
+        assert client.get(reverse("residents:conflict-list")).status_code == 403
+        assert (
+            'data-testid="conflict-list"' not in client.get(reverse("residents:person-list")).content.decode()
+        )
+    street_b = UserFactory(username="t-street-b", role="street", street=world.street_b)
+    client = login(street_b)
+    assert "没有登记冲突" in client.get(reverse("residents:conflict-list")).content.decode()
+    assert (
+        client.post(
+            reverse("residents:conflict-resolve", args=[conflict.pk]), {"resolution": "x"}
+        ).status_code
+        == 404
+    )
+
+
+def test_a_department_page_cannot_post_sensitive_fields(world, login):
+    """Issue 23, finding 4, through the page: the department's form offers no sensitive field; posting them
+    anyway is refused naming them, not dropped silently."""
+    household = HouseholdFactory(committee=world.committee_a1, kind="floating")
+    response = login(world.department_user).post(
+        reverse("residents:person-register", args=[household.pk]),
+        {
+            "name": "外来",
+            "id_number": idnumbers.make("410102", date(1995, 5, 5), 31),
+            "relationship": "head",
+            "status": "floating",
+            "minimum_allowance": "on",
+            "disability_certificate": "41010219950505031X11",
+            "disability_level": "1",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and services.ERR_SENSITIVE_FIELD.format(label="低保") in body
+    assert services.ERR_SENSITIVE_FIELD.format(label="残疾证号") in body
+    assert not Person.objects.exists()

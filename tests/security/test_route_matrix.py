@@ -56,6 +56,12 @@ def person_scope(world, role, extra) -> tuple[int, int | None]:
     return people["A1"].pk, people[out].pk if out else None
 
 
+def conflict_scope(world, role, extra) -> tuple[int, int | None]:
+    """A held registration asked by committee A1 (street A sees it), out of scope one asked by B1."""
+    conflicts = extra["conflicts"]
+    return conflicts["A1"].pk, None if role == Role.BUREAU else conflicts["B1"].pk
+
+
 def household_scope(world, role, extra) -> tuple[int, int | None]:
     in_scope, out = person_scope(world, role, extra)
     households = {p.pk: p.household_id for p in extra["persons"].values()}
@@ -251,6 +257,8 @@ ROUTES: dict[str, Route] = {
     "residents:household-create": Route("page", REGISTRARS),
     "residents:household-detail": Route("page", scope=household_scope),
     "residents:person-register": Route("page", REGISTRARS, scope=household_scope),
+    "residents:conflict-list": Route("page", OVERSIGHT),
+    "residents:conflict-resolve": Route("page", OVERSIGHT, scope=conflict_scope, method="post", ok=(400,)),
     "residents:import": Route("page", KEEPERS),
     "residents:import-template": Route("page", KEEPERS),
     "household-list": Route("api"),
@@ -557,6 +565,22 @@ def extra(world, settings, tmp_path):
 
     from tests.funding.factories import funding_objects
 
+    def conflicts():
+        from residents.models import RegistrationConflict
+
+        people = objects["persons"]
+        made = {}
+        for code, asker, holder in (("A1", world.committee_a1, "B1"), ("B1", world.committee_b1, "A1")):
+            made[code] = RegistrationConflict.objects.create(
+                committee=asker,
+                person=people[holder],
+                person_committee=people[holder].committee,
+                submitted_name="矩阵",
+                source=RegistrationConflict.Source.REGISTER,
+                requested_by=world.committee_user,
+            )
+        return {"conflicts": made}
+
     jobs = lambda: _jobs(world, settings, tmp_path)  # noqa: E731
     tasks = lambda: _tasks_world(world)  # noqa: E731
     services_objects = lambda: {"services": _services(world, objects["persons"], settings, tmp_path)}  # noqa: E731
@@ -566,6 +590,7 @@ def extra(world, settings, tmp_path):
             "services": services_objects,
             "token": token,
             "persons": persons,
+            "conflicts": conflicts,
             **dict.fromkeys(("job_a1", "job_a1_failed", "job_a2", "job_b"), jobs),
             **dict.fromkeys(("item", "task_a1", "task_a2", "task_b1"), tasks),
             "funding": lambda: {"funding": funding_objects(world)},
