@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After WhiteNoise (static files keep their own headers) and after authentication: core/middleware.py.
+    "community_admin.core.middleware.ContentSecurityPolicyMiddleware",
+    "community_admin.core.middleware.PrivateCacheMiddleware",
     "community_admin.accounts.middleware.SessionLifetimeMiddleware",
     "community_admin.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -284,6 +287,27 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Every page's policy (community_admin/core/middleware.py): scripts, styles and fonts from this site only, no
+# inline script or style, no framing. Private files carry their own sandbox policy (core/files.py). An empty
+# value sends no header; CONTENT_SECURITY_POLICY_PATHS gives a path prefix a policy of its own.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+        ]
+    ),
+)
+CONTENT_SECURITY_POLICY_PATHS: dict[str, str] = {}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
