@@ -66,8 +66,11 @@ def test_public_answers_and_static_files_keep_their_caching(world, login, settin
 
 def test_every_page_and_answer_carries_the_policy(world, login, person, settings):
     client = login(world.committee_user)
-    for url in (reverse("residents:person-list"), reverse("person-list"), "/api/v1/docs/", reverse("home")):
+    for url in (reverse("residents:person-list"), "/api/v1/docs/", reverse("home"), "/admin/login/"):
         assert client.get(url)["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY, url
+    # DRF's browsable API: inline styles, never inline script
+    api = client.get(reverse("person-list"))["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in api and "script-src 'self';" in api
     assert (
         Client().get(reverse("accounts:login"))["Content-Security-Policy"] == settings.CONTENT_SECURITY_POLICY
     )

@@ -177,3 +177,13 @@ def test_a_confirm_button_still_asks_first(world, live_server, watched):
 def test_the_policy_is_the_setting(settings):
     assert "script-src 'self'" in settings.CONTENT_SECURITY_POLICY
     assert "'unsafe-inline'" not in settings.CONTENT_SECURITY_POLICY
+
+
+def test_the_browsable_api_loads_under_its_policy(world, live_server, watched, screenshot):
+    page = watched
+    PersonFactory(household__committee=world.committee_a1, name="张甲一")
+    log_in(page, live_server, world.committee_user)
+    visit(page, f"{live_server.url}/api/v1/persons/")
+    page.wait_for_selector(".response-info")
+    screenshot("csp-browsable-api")
+    assert page.violations == []
