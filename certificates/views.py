@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -23,6 +23,7 @@ from certificates.models import Certificate, CertificateType
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core.audit import client_ip
+from community_admin.core.files import private_file_response
 
 PERSON_CHOICES_SHOWN = 100
 
@@ -226,16 +227,15 @@ class EvidenceDownloadView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         item = scoping.get_in_scope_or_404(selectors.evidence_list(request.user), request.user, pk=pk)
         services.evidence_open(actor=request.user, evidence=item)
-        response = FileResponse(
-            evidence_files.storage().open(item.file.name, "rb"),
-            as_attachment=True,
+        return private_file_response(
+            request,
+            file=evidence_files.storage().open(item.file.name, "rb"),
             filename=f"{item.certificate.serial}-{item.pk}{item.file.name[item.file.name.rfind('.') :]}",
             content_type=item.content_type,
+            object_type=item._meta.label_lower,
+            object_id=item.pk,
+            audit_row=False,  # services.evidence_open wrote the row (certificate.evidence_open)
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 def _refusal(request, pk):

@@ -58,6 +58,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After WhiteNoise (static files keep their own headers) and after authentication: core/middleware.py.
+    "community_admin.core.middleware.ContentSecurityPolicyMiddleware",
+    "community_admin.core.middleware.PrivateCacheMiddleware",
     "community_admin.accounts.middleware.SessionLifetimeMiddleware",
     "community_admin.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -292,6 +295,36 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Every page's policy (community_admin/core/middleware.py): scripts, styles and fonts from this site only, no
+# inline script or style, no framing. Private files carry their own sandbox policy (core/files.py). An empty
+# value sends no header; CONTENT_SECURITY_POLICY_PATHS gives a path prefix a policy of its own.
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "frame-ancestors 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "object-src 'none'",
+        ]
+    ),
+)
+# DRF's browsable API pages (its own templates) carry style attributes and a <style> element: under /api/ inline
+# styles alone are allowed (inline script still is not). The API docs page needs none of it: the strict one.
+CONTENT_SECURITY_POLICY_PATHS: dict[str, str] = (
+    {
+        "/api/": CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
+        "/api/v1/docs/": CONTENT_SECURITY_POLICY,
+    }
+    if CONTENT_SECURITY_POLICY
+    else {}
+)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.views import View
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core.files import private_file_response
 from community_admin.tasks.models import Task
 from funding import forms, selectors, services
 from funding.models import AllocationRun, Expenditure, FundingPolicy
@@ -350,14 +351,15 @@ class ReceiptView(PermissionRequiredMixin, View):
             handle = expenditure.receipt.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=f"receipt-{expenditure.pk}{expenditure.receipt_extension}",
+        return private_file_response(
+            request,
+            file=handle,
+            filename=f"支出{expenditure.pk}-票据{expenditure.receipt_extension}",
             content_type=expenditure.receipt_content_type,
+            object_type=expenditure._meta.label_lower,
+            object_id=expenditure.pk,
+            details={"committee": expenditure.committee_id, "year": expenditure.year},
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 # Audit -----------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -12,6 +12,7 @@ from django.views import View
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import idnumbers, workload
+from community_admin.core.files import private_file_response
 from residents import selectors as residents_selectors
 from residents.models import Household, Person
 from services import balance as balance_rules
@@ -308,16 +309,15 @@ class AttachmentDownloadView(PermissionRequiredMixin, View):
         item = scoping.get_in_scope_or_404(selectors.attachment_list(request.user), request.user, pk=pk)
         handle = services.activity_attachment_open(actor=request.user, attachment=item)
         extension = item.file.name[item.file.name.rfind(".") :]
-        response = FileResponse(
-            handle,
-            as_attachment=True,
+        return private_file_response(
+            request,
+            file=handle,
             filename=f"活动{item.activity_id}-附件{item.pk}{extension}",
             content_type=item.content_type,
+            object_type=item._meta.label_lower,
+            object_id=item.pk,
+            audit_row=False,  # services.activity_attachment_open wrote the row (activity.attachment_download)
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 class HoursLogView(PermissionRequiredMixin, View):

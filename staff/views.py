@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -11,7 +11,8 @@ from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
-from community_admin.core import reveals
+from community_admin.core import reveals, uploads
+from community_admin.core.files import private_file_response
 from staff import forms, selectors, services
 from staff.models import Post, Secondment, SecondmentOpinion, Worker
 
@@ -368,11 +369,16 @@ class OpinionFileView(PermissionRequiredMixin, View):
             handle = opinion.file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=opinion.file_name, content_type=opinion.content_type
+        # a name of ours, the extension of the sniffed type: not the uploader's name, which may claim another
+        return private_file_response(
+            request,
+            file=handle,
+            filename=f"借调{opinion.secondment_id}-意见{opinion.pk}{uploads.extension_of(opinion.content_type)}",
+            content_type=opinion.content_type,
+            object_type=opinion._meta.label_lower,
+            object_id=opinion.pk,
+            details={"secondment": opinion.secondment_id, "side": opinion.side},
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 # Pay -------------------------------------------------------------------------------------------------

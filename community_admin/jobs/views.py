@@ -4,7 +4,7 @@ retry, and the one start endpoint that every "long operation" button posts to.""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, record_denied
+from community_admin.core.files import private_file_response
 from community_admin.jobs import registry, selectors, services
 from community_admin.jobs.models import Job
 
@@ -73,11 +74,15 @@ class JobDownloadView(PermissionRequiredMixin, View):
             handle = services.job_result_open(actor=request.user, job=job)
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=job.result_name, content_type=job.result_content_type
+        return private_file_response(
+            request,
+            file=handle,
+            filename=job.result_name,
+            content_type=job.result_content_type,
+            object_type=job._meta.label_lower,
+            object_id=job.pk,
+            audit_row=False,  # services.job_result_open wrote the row (job.download)
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
 
 class JobRetryView(PermissionRequiredMixin, View):

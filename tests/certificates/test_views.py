@@ -93,3 +93,17 @@ def test_seal_log_and_statistics_pages(world, login, people, types):
     assert "甲一社区居委会印章" in page.content.decode()
     stats = login(world.street_user).get(reverse("certificates:statistics"), {"group_by": "type"})
     assert "居住证明" in stats.content.decode()
+
+
+def test_evidence_goes_through_the_private_file_response_with_one_audit_row(world, login, people, types):
+    ct = types["kinship"]
+    cert = services.certificate_issue(
+        actor=world.committee_user, person=people["A1"], certificate_type=ct, evidence=evidence_for(ct)
+    ).certificate
+    response = login(world.committee_user).get(
+        reverse("certificates:evidence", args=[cert.evidence.first().pk])
+    )
+    assert response["Cache-Control"] == "private, no-store"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert AuditLog.objects.filter(action="certificate.evidence_open").count() == 1
+    assert not AuditLog.objects.filter(action="file.download").exists()  # one row per download, not two

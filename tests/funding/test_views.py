@@ -146,3 +146,39 @@ def test_pages_render_for_their_roles(world, login):
     sent_long_ago = timezone.localdate() - timedelta(days=40)
     assert sent_long_ago.isoformat()  # the audit shows the delay below
     assert "拨付延迟 3 起" in login(world.bureau).get(reverse("funding:audit")).content.decode()
+
+
+def test_a_receipt_is_sent_uncached_sandboxed_under_a_chinese_name_and_audited(
+    world, login, settings, tmp_path
+):
+    """Finding 8 of the penetration test: the receipt carried neither no-store nor the sandbox, and no audit row."""
+    from urllib.parse import quote
+
+    from community_admin.core.models import AuditLog
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login(world.committee_user)
+    png = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"0" * 20, content_type="image/png")
+    client.post(
+        reverse("funding:expenditure-create"),
+        {
+            "spent_on": timezone.localdate(),
+            "category": "printing",
+            "amount": "9",
+            "description": "票",
+            "receipt": png,
+        },
+    )
+    e = Expenditure.objects.get(description="票")
+    download = client.get(reverse("funding:receipt", args=[e.pk]))
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert f"filename*=utf-8''{quote(f'支出{e.pk}-票据.png')}" in download["Content-Disposition"]
+    row = AuditLog.objects.get(action="file.download")
+    assert (row.actor, row.object_type, row.object_id) == (
+        world.committee_user,
+        "funding.expenditure",
+        str(e.pk),
+    )
+    assert row.details["file"] == f"支出{e.pk}-票据.png"

@@ -214,3 +214,32 @@ def test_the_worker_page_says_when_the_hourly_limit_is_reached(world, login, set
     assert (
         AuditLog.objects.filter(action="worker.reveal_id_number", result=AuditLog.Result.DENIED).count() == 1
     )
+
+
+def test_an_opinion_scan_is_sent_uncached_sandboxed_under_our_name_and_audited(
+    world, login, settings, tmp_path
+):
+    """Finding 8 of the penetration test: the scan carried neither no-store nor the sandbox, and no audit row;
+    it was sent under the uploader's own name (which may claim another type)."""
+    from urllib.parse import quote
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    s = make_secondment(world.bureau, make_worker(world.bureau, world.committee_a1))
+    login(world.street_user).post(
+        reverse("staff:secondment-step", args=[s.pk]),
+        {"action": "opinion", "side": "sending", "file": SimpleUploadedFile("意见.html", PNG)},
+    )
+    opinion = s.opinions.get()
+    download = login(world.committee_user).get(reverse("staff:opinion-file", args=[opinion.pk]))
+    assert download["Cache-Control"] == "private, no-store"
+    assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert f"filename*=utf-8''{quote(f'借调{s.pk}-意见{opinion.pk}.png')}" in download["Content-Disposition"]
+    row = AuditLog.objects.get(action="file.download")
+    assert (row.actor, row.object_type, row.object_id) == (
+        world.committee_user,
+        "staff.secondmentopinion",
+        str(opinion.pk),
+    )

@@ -1,7 +1,7 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from community_admin.accounts import scoping
 from community_admin.accounts.models import ApiToken
 from community_admin.accounts.permissions import record_denied, token_allows
+from community_admin.core.files import private_file_response
 from community_admin.core.filters import StrictFilterSet
 from community_admin.jobs import registry, selectors, services
 from community_admin.jobs.api.serializers import (
@@ -127,11 +128,15 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             handle = services.job_result_open(actor=request.user, job=job)
         except FileNotFoundError:
             raise Http404 from None
-        response = FileResponse(
-            handle, as_attachment=True, filename=job.result_name, content_type=job.result_content_type
+        return private_file_response(
+            request,
+            file=handle,
+            filename=job.result_name,
+            content_type=job.result_content_type,
+            object_type=job._meta.label_lower,
+            object_id=job.pk,
+            audit_row=False,  # services.job_result_open wrote the row (job.download)
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
 
     @extend_schema(responses=JobKindOutputSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
