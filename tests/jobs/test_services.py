@@ -1,7 +1,9 @@
+import importlib
 import io
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.utils import timezone
@@ -315,3 +317,30 @@ class TestSearchTermsInParameters:
         logged = AuditLog.objects.filter(object_type="jobs.job", object_id=str(job.pk))
         assert logged.filter(action="job.start").exists()
         assert all(self.ID not in str(row.details) for row in logged)
+
+
+def test_the_migration_masks_what_was_stored_before(district):
+    migration = importlib.import_module("community_admin.jobs.migrations.0002_mask_stored_id_numbers")
+    number = "11010519900101123X"
+    done = Job.objects.create(
+        kind=COMMITTEE_EXPORT,
+        created_by=district.bureau,
+        scope_level=ScopeLevel.DISTRICT,
+        params={"query": f"id_number={number}"},
+        dedupe_key="a",
+        state=Job.State.DONE,
+    )
+    failed = Job.objects.create(
+        kind=COMMITTEE_EXPORT,
+        created_by=district.bureau,
+        scope_level=ScopeLevel.DISTRICT,
+        params={"query": f"id_number={number}"},
+        dedupe_key="b",
+        state=Job.State.FAILED,
+        error=f"ValueError: {number}",
+    )
+    migration.mask_stored(apps, None)
+    done.refresh_from_db()
+    failed.refresh_from_db()
+    assert done.params == {"query": "id_number=110105********123X"}
+    assert failed.params == {"query": f"id_number={number}"} and number not in failed.error
