@@ -4,8 +4,10 @@ the bureau and for a district-wide owner department) runs in the background."""
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
+from community_admin.accounts import scoping
 from community_admin.accounts.models import User
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
 from ledgers import periods, selectors, services
@@ -36,6 +38,17 @@ def _clean_params(params: dict[str, Any], user: User) -> dict[str, Any]:
     return cleaned
 
 
+def _readable(user: User) -> Q:
+    """The exports `user` could have started: of a book they see (a department, only the books it owns), of
+    a committee they see when one is named. The job's unit alone would let a department read a committee's
+    export of a book it does not own (the disabled-persons book, full ID numbers inside)."""
+    books = list(selectors.book_list(user).values_list("code", flat=True))
+    committees = list(scoping.visible_committees(user).values_list("code", flat=True))
+    return Q(params__book__in=books) & (
+        Q(params__committee__isnull=True) | Q(params__committee__in=committees)
+    )
+
+
 def _run_book_export(ctx: JobContext) -> JobOutput:
     book = selectors.book_list(ctx.user).get(code=ctx.params["book"])
     committees = selectors.book_committees(ctx.user, book)
@@ -60,6 +73,7 @@ register(
         permission="ledgers.export",
         run=_run_book_export,
         clean_params=_clean_params,
+        read_filter=_readable,
         on_duplicate="join",
     )
 )

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import ScopeLevel, User
@@ -40,6 +41,12 @@ def _committee_export_scope(params: dict[str, Any], user: User) -> dict[str, Any
     return scope
 
 
+def _committee_export_readable(user: User) -> Q:
+    """The exports `user` could have started: of the whole scope, or of a street they see."""
+    streets = list(scoping.visible_streets(user).values_list("code", flat=True))
+    return Q(params__street__isnull=True) | Q(params__street__in=streets)
+
+
 def _run_committee_export(ctx: JobContext) -> JobOutput:
     committees = scoping.visible_committees(ctx.user).select_related("street")
     if ctx.params.get("street"):
@@ -58,6 +65,7 @@ register(
         run=_run_committee_export,
         clean_params=_clean_committee_export_params,
         scope=_committee_export_scope,
+        read_filter=_committee_export_readable,
         on_duplicate="join",
     )
 )

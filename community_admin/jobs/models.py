@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community_admin.accounts.models import ScopeLevel
 from community_admin.core.models import TimeStampedModel
+from community_admin.jobs import masking
 from community_admin.org.models import Committee, Department, Street
 
 
@@ -113,6 +114,15 @@ class Job(TimeStampedModel):
     @property
     def has_result(self) -> bool:
         return self.state == self.State.DONE and bool(self.result_path)
+
+    @property
+    def params_display(self) -> dict:
+        """The parameters as pages and the API show them: ID numbers masked (jobs.masking)."""
+        return masking.mask_value(self.params) if isinstance(self.params, dict) else {}
+
+    @property
+    def error_display(self) -> str:
+        return masking.mask_text(self.error)
 
     @property
     def kind_label(self) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.db.models import Q
 from django.utils.functional import Promise
 
 from community_admin.core.progress import ProgressFactory
@@ -39,7 +40,9 @@ class JobOutput:
 class JobKind:
     name: str  # "<app label>.<what>", e.g. "dashboards.committee_export"
     label: str | Promise
-    permission: str  # the permission (accounts.permissions) a user needs to start it
+    # The permission (accounts.permissions) a user needs to start it, and to read its jobs, their parameters
+    # and results; through an API token, also that permission's token scope (jobs.selectors.may_use_kind).
+    permission: str
     run: Callable[[JobContext], JobOutput | None]
     # Cleans the parameters for `user`; raises ValidationError. Return a JSON-serialisable dict.
     clean_params: Callable[[dict[str, Any], "User"], dict[str, Any]] = field(
@@ -50,6 +53,11 @@ class JobKind:
     on_duplicate: Literal["join", "refuse"] = "join"
     # Narrows the scope the job (and its result) belongs to; default: the starter's own unit.
     scope: Callable[[dict[str, Any], "User"], dict[str, Any]] | None = None
+    # For a kind whose `clean_params` checks objects against the starter's scope (a ledger book, a street):
+    # the jobs of this kind `user` may read, as a filter over Job rows (`params__…` lookups), i.e. those whose
+    # objects `user` could have named when starting it. A filter, not a per-job test, so that lists and
+    # pages are narrowed in the database. None: the kind's permission and the job's unit are the whole rule.
+    read_filter: Callable[["User"], Q] | None = None
 
 
 _kinds: dict[str, JobKind] = {}

@@ -25,7 +25,7 @@ from community_admin.accounts.models import User
 from community_admin.accounts.permissions import has_permission
 from community_admin.core import audit
 from community_admin.core.models import AuditLog
-from community_admin.jobs import progress, registry
+from community_admin.jobs import masking, progress, registry
 from community_admin.jobs.models import Job
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,9 @@ def job_start(*, actor: User, kind: str, params: dict[str, Any] | None = None) -
         if existing is None:
             raise
         return _join_or_refuse(actor=actor, kind=job_kind, existing=existing)
-    audit.record(actor=actor, action="job.start", obj=job, details={"kind": kind, "params": params})
+    audit.record(
+        actor=actor, action="job.start", obj=job, details={"kind": kind, "params": masking.mask_value(params)}
+    )
     _enqueue(job)
     return JobStart(job=job, joined=False)
 
@@ -215,6 +217,8 @@ def job_finish(
     now = timezone.now()
     job.state = Job.State.DONE
     job.progress = 100
+    # Done is final (only a failed job is retried): the full search term is no longer needed to run it.
+    job.params = masking.mask_value(job.params)
     job.message = ""
     job.finished_at = job.heartbeat_at = now
     if result and output is not None:
@@ -242,6 +246,7 @@ def job_fail(*, job_id: int, attempt: int, error: str) -> Job:
     if job.state != Job.State.RUNNING or job.attempts != attempt:
         return job
     job.state = Job.State.FAILED
+    error = masking.mask_text(error)  # an exception's text may quote a searched ID number
     job.error = error
     job.finished_at = timezone.now()
     job.full_clean()

@@ -27,6 +27,8 @@ def _is_htmx(request) -> bool:
 
 
 def job_in_scope_or_404(request, pk: int) -> Job:
+    """A job the user may read (selectors.visible_jobs: unit, kind permission, the kind's own check);
+    anything else is 404, audited when the job exists."""
     return scoping.get_in_scope_or_404(selectors.visible_jobs(request.user), request.user, pk=pk)
 
 

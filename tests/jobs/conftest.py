@@ -9,6 +9,7 @@ from community_admin.accounts.models import Role, User
 from community_admin.jobs import registry
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput
 from community_admin.org.models import Committee, Department, Street
+from ledgers.models import LedgerBook, LedgerCategory
 
 
 def _committee(code: str, street: Street, households: int) -> Committee:
@@ -119,3 +120,17 @@ def exclusive_kind():
     )
     yield kind
     registry.unregister(kind.name)
+
+
+@pytest.fixture
+def ledger_books(district):
+    """Two books: the police station's (police sees it) and one owned by HR (only HR among departments)."""
+    category = LedgerCategory.objects.create(code="T", name="测试类")
+    return {
+        "police": LedgerBook.objects.create(
+            category=category, code="POLICE-BOOK", name="流动人口台账", owner_police_station=True
+        ),
+        "hr": LedgerBook.objects.create(
+            category=category, code="HR-BOOK", name="就业台账", owner_department=district.hr
+        ),
+    }

@@ -104,3 +104,30 @@ def test_the_schema_builds_with_the_jobs_endpoints(api):
     response = api.get("/api/v1/schema/")
     assert response.status_code == 200
     assert b"/api/v1/jobs/{id}/download/" in response.content
+
+
+def test_a_jobs_only_token_reads_none_of_the_jobs_it_could_not_start(api, district, run_jobs):
+    """Issue 23, finding 1: a department token with only `jobs` downloaded the district's exports."""
+    with run_jobs():
+        job = services.job_start(actor=district.bureau, kind=COMMITTEE_EXPORT).job  # the district's
+    hr_token = lambda scopes: account_services.api_token_create(  # noqa: E731
+        actor=district.bureau, department=district.hr, name="t", scopes=scopes, days_valid=30
+    )[1]
+    jobs_only = {"HTTP_AUTHORIZATION": f"Token {hr_token([ApiToken.Scope.JOBS])}"}
+    assert api.get(LIST, **jobs_only).data["results"] == []
+    assert api.get(f"{LIST}{job.pk}/", **jobs_only).status_code == 404
+    assert api.get(f"{LIST}{job.pk}/download/", **jobs_only).status_code == 404
+    assert api.get(f"{LIST}kinds/", **jobs_only).data == []
+    both = {"HTTP_AUTHORIZATION": f"Token {hr_token([ApiToken.Scope.JOBS, ApiToken.Scope.ORG_READ])}"}
+    assert [j["id"] for j in api.get(LIST, **both).data["results"]] == [job.pk]
+    assert api.get(f"{LIST}{job.pk}/download/", **both).status_code == 200
+
+
+def test_params_and_errors_show_no_full_id_number(api, district, flaky_kind):
+    number = "11010519900101123X"
+    job = services.job_start(actor=district.committee11, kind="tests.flaky", params={"q": f"x{number}12"}).job
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, error=f"ValueError: {number}")
+    api.force_authenticate(district.committee11)
+    for body in (api.get(f"{LIST}{job.pk}/").data, api.get(LIST).data["results"][0]):
+        assert body["params"] == {"q": "x110105**********3X12"}
+        assert body["error"] == "ValueError: 110105********123X"

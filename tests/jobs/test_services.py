@@ -1,7 +1,9 @@
+import importlib
 import io
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.utils import timezone
@@ -12,9 +14,10 @@ from community_admin.core.models import AuditLog
 from community_admin.core.progress import Progress
 from community_admin.dashboards.exporters import CommitteeExporter
 from community_admin.dashboards.jobs import COMMITTEE_EXPORT, ERR_EXPORT_STREET_NOT_VISIBLE
-from community_admin.jobs import services
+from community_admin.jobs import registry, services
 from community_admin.jobs.models import Job
 from community_admin.jobs.progress import JobProgress
+from community_admin.jobs.registry import JobKind, JobOutput
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +273,74 @@ class TestProgressInterface:
         bar.finish()
         job.refresh_from_db()
         assert job.progress == 99 and job.message == "导出：3/3"
+
+
+class TestSearchTermsInParameters:
+    """A kind may take a search term with a full ID number (the person export's exact-number filter): the
+    worker gets it whole, nothing that shows the job does (issue 23, finding 1)."""
+
+    ID = "11010519900101123X"
+
+    @pytest.fixture
+    def search_kind(self):
+        seen = []
+
+        def run(ctx):
+            seen.append(ctx.params["query"])
+            if len(seen) == 1:
+                raise ValueError(f"找不到 {ctx.params['query']}")
+            path = ctx.workdir / "out.txt"
+            path.write_text("ok", encoding="utf-8")
+            return JobOutput(path=path, filename="结果.txt")
+
+        kind = registry.register(JobKind(name="tests.search", label="查找", permission="jobs.start", run=run))
+        yield seen
+        registry.unregister(kind.name)
+
+    def test_the_worker_gets_the_term_whole_the_audit_log_and_the_finished_job_keep_it_masked(
+        self, district, run_jobs, search_kind
+    ):
+        params = {"query": f"id_number={self.ID}"}
+        with run_jobs():
+            job = services.job_start(actor=district.committee11, kind="tests.search", params=params).job
+        job.refresh_from_db()
+        assert job.state == Job.State.FAILED
+        assert self.ID not in job.error and "110105********123X" in job.error
+        assert job.params == params  # kept whole while it may be retried...
+        assert job.params_display == {"query": "id_number=110105********123X"}  # ...and shown masked
+        with run_jobs():
+            services.job_retry(actor=district.committee11, job=job)
+        job.refresh_from_db()
+        assert job.state == Job.State.DONE
+        assert search_kind == [f"id_number={self.ID}"] * 2  # both runs searched the full number
+        assert job.params == {"query": "id_number=110105********123X"}  # done: only the masked copy
+        logged = AuditLog.objects.filter(object_type="jobs.job", object_id=str(job.pk))
+        assert logged.filter(action="job.start").exists()
+        assert all(self.ID not in str(row.details) for row in logged)
+
+
+def test_the_migration_masks_what_was_stored_before(district):
+    migration = importlib.import_module("community_admin.jobs.migrations.0002_mask_stored_id_numbers")
+    number = "11010519900101123X"
+    done = Job.objects.create(
+        kind=COMMITTEE_EXPORT,
+        created_by=district.bureau,
+        scope_level=ScopeLevel.DISTRICT,
+        params={"query": f"id_number={number}"},
+        dedupe_key="a",
+        state=Job.State.DONE,
+    )
+    failed = Job.objects.create(
+        kind=COMMITTEE_EXPORT,
+        created_by=district.bureau,
+        scope_level=ScopeLevel.DISTRICT,
+        params={"query": f"id_number={number}"},
+        dedupe_key="b",
+        state=Job.State.FAILED,
+        error=f"ValueError: {number}",
+    )
+    migration.mask_stored(apps, None)
+    done.refresh_from_db()
+    failed.refresh_from_db()
+    assert done.params == {"query": "id_number=110105********123X"}
+    assert failed.params == {"query": f"id_number={number}"} and number not in failed.error

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from community_admin.accounts.models import Role, User
 from community_admin.core.models import AuditLog
 from community_admin.dashboards.jobs import COMMITTEE_EXPORT, ERR_EXPORT_STREET_NOT_VISIBLE
 from community_admin.jobs import services
@@ -145,3 +146,18 @@ def test_pages_need_a_login(client, done_job):
     for name in ("jobs:list",):
         assert client.get(reverse(name)).status_code == 302
     assert client.get(reverse("jobs:detail", args=[done_job.pk])).status_code == 302
+
+
+def test_the_job_page_and_the_admin_show_no_full_id_number(client, district, flaky_kind):
+    number = "11010519900101123X"
+    job = services.job_start(
+        actor=district.committee11, kind="tests.flaky", params={"query": f"id_number={number}"}
+    ).job
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED, error=f"ValueError: {number}")
+    client.force_login(district.committee11)
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert number not in page and "id_number=110105********123X" in page
+    admin = User.objects.create_superuser("root", password="Job-Test-Password-1", role=Role.BUREAU)
+    client.force_login(admin)
+    page = client.get(reverse("admin:jobs_job_change", args=[job.pk])).content.decode()
+    assert number not in page and "110105********123X" in page

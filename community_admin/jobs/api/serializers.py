@@ -7,6 +7,9 @@ from community_admin.jobs.models import Job
 
 class JobOutputSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(read_only=True)
+    # Never a full ID number (a search term of the person export, a number inside a longer one).
+    params = serializers.DictField(source="params_display", read_only=True)
+    error = serializers.CharField(source="error_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     created_by = serializers.CharField(source="created_by.username", read_only=True)
     scope_street = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import ApiToken
-from community_admin.accounts.permissions import record_denied, token_allows
+from community_admin.accounts.permissions import record_denied
 from community_admin.core.files import private_file_response
 from community_admin.core.filters import StrictFilterSet
 from community_admin.jobs import registry, selectors, services
@@ -41,6 +41,10 @@ class JobFilter(StrictFilterSet):
         return queryset.filter(created_by=self.request.user) if value else queryset
 
 
+def _token(request) -> ApiToken | None:
+    return request.auth if isinstance(request.auth, ApiToken) else None
+
+
 def _conflict_or_invalid(exc: DjangoValidationError) -> Response | None:
     if getattr(exc, "code", None) == "duplicate":
         return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
@@ -49,7 +53,8 @@ def _conflict_or_invalid(exc: DjangoValidationError) -> Response | None:
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Background jobs in the caller's scope: start one (`POST`), follow its progress, retry it, download
-    its result. A job answers 404 outside the caller's scope, like one that does not exist."""
+    its result. A job answers 404 outside the caller's scope, like one that does not exist; so does a job
+    of a kind the caller may not start (the kind's permission and, for a token, that permission's scope)."""
 
     required_permission = {
         "list": "jobs.view",
@@ -66,7 +71,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     search_fields = ["kind"]
 
     def get_queryset(self):
-        return selectors.visible_jobs(self.request.user)
+        return selectors.visible_jobs(self.request.user, token=_token(self.request))
 
     def get_object(self):
         obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
@@ -74,8 +79,9 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return obj
 
     def _check_kind_allowed(self, kind: registry.JobKind) -> None:
-        # A department's token must also carry the scope of what the kind reads (org.view -> org:read).
-        if isinstance(self.request.auth, ApiToken) and not token_allows(self.request.auth, kind.permission):
+        # The reading rule's first half: the kind's permission and, for a department's token, the scope of
+        # what the kind reads (org.view -> org:read).
+        if not selectors.may_use_kind(self.request.user, kind, token=_token(self.request)):
             record_denied(self.request.user, kind.permission, self.request.path)
             raise PermissionDenied
 
@@ -108,10 +114,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @extend_schema(request=None, responses={202: JobOutputSerializer, 409: OpenApiResponse()})
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
-        job = self.get_object()
-        kind = registry.find(job.kind)
-        if kind is not None:
-            self._check_kind_allowed(kind)
+        job = self.get_object()  # readable, so of a kind the caller may start (404 otherwise)
         try:
             job = services.job_retry(actor=request.user, job=job)
         except DjangoValidationError as exc:
@@ -141,5 +144,5 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @extend_schema(responses=JobKindOutputSerializer(many=True))
     @action(detail=False, methods=["get"], pagination_class=None, filter_backends=[])
     def kinds(self, request):
-        kinds = selectors.job_kinds_for(request.user)
+        kinds = selectors.job_kinds_for(request.user, token=_token(request))
         return Response(JobKindOutputSerializer(kinds, many=True).data)
