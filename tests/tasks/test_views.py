@@ -129,3 +129,17 @@ def test_token_rotation_shows_the_new_key_once(world, task_token, login):
     new = ApiToken.objects.exclude(pk=token.pk).get()
     assert response.status_code == 200 and f"ca_{new.prefix}_" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_committees_assignment_page_shows_only_its_own_line(world, shared_task, login):
+    task, _ = shared_task
+    own = TaskAssignment.objects.get(task=task, committee=world.committee_a1)
+    page = login(world.committee_user).get(reverse("tasks:assignment-detail", args=[own.pk]))
+    text = page.content.decode()
+    assert "A1 的完成报告" in text and "300.00 元" in text
+    assert "A2 的完成报告" not in text and "B1 的完成报告" not in text
+    other = TaskAssignment.objects.get(task=task, committee=world.committee_a2)
+    assert (
+        login(world.committee_user).get(reverse("tasks:assignment-detail", args=[other.pk])).status_code
+        == 404
+    )
