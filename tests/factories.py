@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.hashers import make_password
 
-from community_admin.accounts.models import Role, User
+from community_admin.accounts.models import ApiToken, Role, User
 from community_admin.core import idnumbers
 from community_admin.org.models import Committee, Department, ServiceCentre, Street
 
@@ -64,6 +64,13 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = _PASSWORD_HASH
     role = Role.BUREAU
 
+    @factory.post_generation
+    def granted(self, create, scopes, **kwargs):
+        """A department account works within the scopes of its tokens in force, in the browser too
+        (accounts.permissions.granted_scopes): by default it is granted every scope, `granted=[]` none."""
+        if create and self.role == Role.DEPARTMENT:
+            grant_scopes(self, *(ApiToken.Scope.values if scopes is None else scopes))
+
 
 class HouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -102,3 +109,23 @@ def ensure_certificate_whitelist() -> None:
     from certificates.seed import ensure_whitelist
 
     ensure_whitelist()
+
+
+GRANT_TOKEN_NAME = "（测试）部门获授权限"
+
+
+def grant_scopes(user: User, *scopes: str, days: int = 30) -> ApiToken | None:
+    """A token in force for `user` holding `scopes` (none: nothing is created); its key is never used."""
+    if not scopes:
+        return None
+    from django.utils import timezone
+
+    return ApiToken.objects.create(
+        user=user,
+        name=GRANT_TOKEN_NAME,
+        prefix=f"g{user.pk:011d}"[-12:],
+        key_hash="0" * 64,
+        scopes=list(scopes),
+        expires_at=timezone.now() + timedelta(days=days),
+        created_by=user,
+    )

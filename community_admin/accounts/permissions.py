@@ -3,6 +3,7 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 from rest_framework import permissions
 
 from community_admin.accounts.models import ApiToken, Role
@@ -107,9 +108,35 @@ TOKEN_SCOPES: dict[str, str] = {
 
 
 def has_permission(user, permission: str) -> bool:
+    """The role holds it; a department, whether by token or in the browser, only within the scopes the bureau
+    granted it (`granted_scopes`): its session reads no more than its systems may."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return user.role in PERMISSIONS.get(permission, frozenset())
+    if user.role not in PERMISSIONS.get(permission, frozenset()):
+        return False
+    if user.role == Role.DEPARTMENT and permission in TOKEN_SCOPES:
+        return TOKEN_SCOPES[permission] in granted_scopes(user)
+    return True  # a department's permission without a scope (applying to the list) is the page's own
+
+
+def granted_scopes(user) -> frozenset[str]:
+    """The union of the scopes of the department's tokens in force (neither revoked nor expired; they act as
+    the department's system account): the bureau grants a department its scopes on the token page, and the
+    department's browser sessions are bound by them too. Read once per user object (a request's user is
+    loaded per request)."""
+    cached = getattr(user, "_granted_scopes", None)
+    if cached is None:
+        rows = ApiToken.objects.filter(
+            user__department_id=user.department_id,
+            user__role=Role.DEPARTMENT,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).values_list("scopes", flat=True)
+        if user.department_id is None:
+            rows = []
+        cached = frozenset(scope for scopes in rows for scope in scopes)
+        user._granted_scopes = cached
+    return cached
 
 
 def token_allows(token: ApiToken, permission: str) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from community_admin.accounts import scoping
@@ -67,6 +67,39 @@ def task_list(user) -> QuerySet[Task]:
         return tasks.filter(department_id=user.department_id)
     targeted = Task.committees.through.objects.filter(committee__in=scoping.visible_committees(user))
     return tasks.filter(pk__in=targeted.values("task_id"))
+
+
+def _lines_of(queryset: QuerySet, user) -> QuerySet:
+    """A task's per-committee rows (assignments, funding lines, targets) as `user` may read them: the bureau
+    and the submitting department every row; a street its committees'; a committee its own only, so the
+    committees a task was pushed onto together never read each other's reports or money."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if user.role == Role.BUREAU:
+        return queryset
+    if user.role == Role.DEPARTMENT:
+        return queryset.filter(task__department_id=user.department_id)
+    return scoping.scope_by_committee(queryset, user)
+
+
+def task_assignment_lines(user) -> QuerySet[TaskAssignment]:
+    return _lines_of(TaskAssignment.objects.select_related("task", "committee"), user)
+
+
+def task_funding_lines(user) -> QuerySet[TaskFundingLine]:
+    return _lines_of(TaskFundingLine.objects.select_related("committee"), user)
+
+
+def task_list_detailed(user) -> QuerySet[Task]:
+    """`task_list` with each task's targets, assignments and funding lines limited as `_lines_of` says."""
+    targets = Committee.objects.order_by("code")
+    if getattr(user, "role", None) in (Role.STREET, Role.COMMITTEE):
+        targets = targets.filter(pk__in=list(scoping.visible_committees(user).values_list("pk", flat=True)))
+    return task_list(user).prefetch_related(
+        Prefetch("committees", targets),
+        Prefetch("assignments", task_assignment_lines(user)),
+        Prefetch("funding_lines", task_funding_lines(user)),
+    )
 
 
 def assignment_list(user) -> QuerySet[TaskAssignment]:

@@ -2,12 +2,13 @@
 tasks submitted by departments (admitted or refused, retried safely), the committees' work on them
 and the money that follows an admitted task."""
 
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -391,12 +392,51 @@ class SubmitOutcome:
     replayed: bool
 
 
-@transaction.atomic
+# Concurrent retries of one key: the first claims it, the others wait for its answer. PostgreSQL makes them
+# wait on the key's unique index (then IntegrityError); SQLite refuses a second writer ("database is locked")
+# or hands a stale snapshot, so the whole attempt is run again, briefly backing off, until the answer is there.
+IDEMPOTENCY_ATTEMPTS = 40
+IDEMPOTENCY_BACKOFF_SECONDS = 0.05
+
+
+def _is_lock_error(exc: OperationalError) -> bool:
+    return connection.vendor == "sqlite" and "locked" in str(exc)
+
+
+def _key_claimed(actor: User, key: str) -> bool:
+    try:
+        return IdempotencyKey.objects.filter(user=actor, key=key).exists()
+    except OperationalError as exc:
+        if _is_lock_error(exc):
+            return True  # the claimer is still writing: try again
+        raise
+
+
 def task_submit_idempotent(
     *, actor: User, idempotency_key: str, fingerprint: str, **submission
 ) -> SubmitOutcome:
     """`task_submit` behind an idempotency key: the first request's answer is stored with the key and
-    given again for the same body; another body under the same key is refused (IdempotencyConflict)."""
+    given again for the same body, also to retries racing the first request; another body under the same
+    key is refused (IdempotencyConflict)."""
+    retry = not connection.in_atomic_block  # inside an outer transaction an attempt cannot be run again
+    for attempt in range(IDEMPOTENCY_ATTEMPTS):
+        last = not retry or attempt == IDEMPOTENCY_ATTEMPTS - 1
+        try:
+            return _submit_once(
+                actor=actor, idempotency_key=idempotency_key, fingerprint=fingerprint, **submission
+            )
+        except IntegrityError:
+            if last or not _key_claimed(actor, idempotency_key):
+                raise  # not the key's constraint: a real fault
+        except OperationalError as exc:
+            if last or not _is_lock_error(exc):
+                raise
+        time.sleep(min(IDEMPOTENCY_BACKOFF_SECONDS * (attempt + 1), 0.5))
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def _submit_once(*, actor: User, idempotency_key: str, fingerprint: str, **submission) -> SubmitOutcome:
     record, created = IdempotencyKey.objects.select_for_update().get_or_create(
         user=actor, key=idempotency_key, defaults={"fingerprint": fingerprint}
     )

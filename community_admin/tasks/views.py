@@ -210,6 +210,9 @@ class AssignmentDetailView(AssignmentMixin, TemplateView):
         return super().get_context_data(
             assignment=assignment,
             task=assignment.task,
+            funding_line=selectors.task_funding_lines(user)
+            .filter(task=assignment.task, committee=assignment.committee)
+            .first(),
             can_start=can_work and assignment.status == assignment.Status.ACCEPTED,
             complete_form=AssignmentCompleteForm() if can_work else None,
             refuse_form=AssignmentRefuseForm() if can_refuse else None,

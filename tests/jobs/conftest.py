@@ -5,11 +5,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from community_admin.accounts.models import Role, User
+from community_admin.accounts.models import ApiToken, Role, User
 from community_admin.jobs import registry
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput
 from community_admin.org.models import Committee, Department, Street
 from ledgers.models import LedgerBook, LedgerCategory
+from tests.factories import grant_scopes
 
 
 def _committee(code: str, street: Street, households: int) -> Committee:
@@ -28,6 +29,8 @@ def _user(username: str, role: str, **unit) -> User:
     user.set_password("Job-Test-Password-1")
     user.full_clean()
     user.save()
+    if role == Role.DEPARTMENT:  # a department works within the scopes granted to it (its tokens')
+        grant_scopes(user, *ApiToken.Scope.values)
     return user
 
 

@@ -83,3 +83,21 @@ def task_token(world):
         scopes=[ApiToken.Scope.TASKS_SUBMIT],
         days_valid=30,
     )
+
+
+@pytest.fixture
+def shared_task(world, items, submit):
+    """A task pushed onto A1, A2 (street A) and B1 (street B) by a district-wide department, each committee
+    having reported its own work: (task, the department's user)."""
+    from community_admin.accounts.models import Role
+    from tests.factories import DepartmentFactory, UserFactory
+
+    civil = DepartmentFactory(code="MZ", name="区民政局业务科")
+    civil.streets.set([world.street_a, world.street_b])
+    user = UserFactory(username="t-civil", role=Role.DEPARTMENT, department=civil)
+    task = submit(actor=user, committee_codes=["A1", "A2", "B1"], funding=Decimal("900.00"))
+    for assignment in task.assignments.select_related("committee"):
+        services.task_assignment_complete(
+            actor=world.bureau, assignment=assignment, report=f"{assignment.committee.code} 的完成报告"
+        )
+    return task, user

@@ -197,3 +197,18 @@ def test_openapi_documents_submission_with_the_idempotency_header():
     assert {"201", "422", "400", "429"} <= set(operation["responses"])
     assert "Idempotency-Key" in operation["description"] and "tasks:submit" in operation["description"]
     assert "/api/v1/service-items/" in schema["paths"]
+
+
+def test_a_committee_reads_only_its_own_report_and_money_on_a_shared_task(world, shared_task, login):
+    task, department_user = shared_task
+    data = login(world.committee_user).get(reverse("task-detail", args=[task.pk])).json()
+    assert data["committees"] == ["A1"]
+    assert [(a["committee"], a["report"]) for a in data["assignments"]] == [("A1", "A1 的完成报告")]
+    assert [(line["committee"], line["amount"]) for line in data["funding_lines"]] == [("A1", "300.00")]
+    listed = login(world.committee_user).get(reverse("task-list")).json()["results"]
+    assert [a["committee"] for a in listed[0]["assignments"]] == ["A1"]
+    street = login(world.street_user).get(reverse("task-detail", args=[task.pk])).json()
+    assert sorted(a["committee"] for a in street["assignments"]) == ["A1", "A2"]
+    assert sorted(line["committee"] for line in street["funding_lines"]) == ["A1", "A2"]
+    bureau = login(world.bureau).get(reverse("task-detail", args=[task.pk])).json()
+    assert len(bureau["assignments"]) == len(bureau["funding_lines"]) == 3

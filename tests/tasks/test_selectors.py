@@ -88,3 +88,25 @@ def test_refusals_by_reason_and_department(world, items, submit):
     stats = selectors.refusals(selectors.task_list(world.bureau))
     assert sorted(n for _, n in stats["by_reason"]) == [1, 1, 1]
     assert stats["by_department"] == [(world.police.name, 3)]
+
+
+def _codes(rows):
+    return sorted(row.committee.code for row in rows)
+
+
+def test_shared_task_peers_read_only_their_own_line(world, shared_task):
+    task, department_user = shared_task
+    for user, seen in [
+        (world.committee_user, ["A1"]),
+        (world.street_user, ["A1", "A2"]),
+        (world.bureau, ["A1", "A2", "B1"]),
+        (department_user, ["A1", "A2", "B1"]),
+    ]:
+        detailed = selectors.task_list_detailed(user).get(pk=task.pk)
+        assert _codes(detailed.assignments.all()) == seen, user
+        assert _codes(detailed.funding_lines.all()) == seen, user
+        assert sorted(c.code for c in detailed.committees.all()) == seen, user
+        assert _codes(selectors.task_funding_lines(user).filter(task=task)) == seen, user
+        assert _codes(selectors.task_assignment_lines(user).filter(task=task)) == seen, user
+    # the police did not submit it: not one of its lines
+    assert not selectors.task_funding_lines(world.department_user).filter(task=task).exists()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from community_admin.accounts.models import ApiToken
 from community_admin.core.models import AuditLog
 from community_admin.tasks.models import ServiceItem, Task, TaskAssignment
+from tests.factories import GRANT_TOKEN_NAME
 
 
 def test_the_list_page_shows_the_lists_and_filters(world, items, login):
@@ -126,6 +127,20 @@ def test_workload_page_for_the_bureau_and_a_street(world, items, submit, login):
 def test_token_rotation_shows_the_new_key_once(world, task_token, login):
     token, _ = task_token
     response = login(world.bureau).post(reverse("accounts:token-rotate", args=[token.pk]))
-    new = ApiToken.objects.exclude(pk=token.pk).get()
+    new = ApiToken.objects.exclude(pk=token.pk).exclude(name=GRANT_TOKEN_NAME).get()
     assert response.status_code == 200 and f"ca_{new.prefix}_" in response.content.decode()
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_committees_assignment_page_shows_only_its_own_line(world, shared_task, login):
+    task, _ = shared_task
+    own = TaskAssignment.objects.get(task=task, committee=world.committee_a1)
+    page = login(world.committee_user).get(reverse("tasks:assignment-detail", args=[own.pk]))
+    text = page.content.decode()
+    assert "A1 的完成报告" in text and "300.00 元" in text
+    assert "A2 的完成报告" not in text and "B1 的完成报告" not in text
+    other = TaskAssignment.objects.get(task=task, committee=world.committee_a2)
+    assert (
+        login(world.committee_user).get(reverse("tasks:assignment-detail", args=[other.pk])).status_code
+        == 404
+    )

@@ -1,7 +1,6 @@
 import hashlib
 import json
 
-from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -15,7 +14,7 @@ from community_admin.tasks.api.serializers import (
     TaskOutputSerializer,
 )
 from community_admin.tasks.api.throttling import DepartmentTokenThrottle
-from community_admin.tasks.models import ServiceItem, Task, TaskAssignment, TaskFundingLine
+from community_admin.tasks.models import ServiceItem, Task
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 100
@@ -70,15 +69,7 @@ class TaskViewSet(
     ordering_fields = ["submitted_at", "due_date"]
 
     def get_queryset(self):
-        return (
-            selectors.task_list(self.request.user)
-            .prefetch_related(
-                "committees",
-                Prefetch("assignments", TaskAssignment.objects.select_related("task", "committee")),
-                Prefetch("funding_lines", TaskFundingLine.objects.select_related("committee")),
-            )
-            .order_by("-submitted_at", "-id")
-        )
+        return selectors.task_list_detailed(self.request.user).order_by("-submitted_at", "-id")
 
     def get_object(self):
         obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, pk=self.kwargs["pk"])
