@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last: refuses a full ID number in a query string (400) with the headers above already on the way out.
+    "community_admin.core.middleware.IdNumberInUrlMiddleware",
 ]
 
 ROOT_URLCONF = "community_admin.urls"

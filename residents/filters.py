@@ -5,7 +5,6 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from community_admin.core import idnumbers
 from community_admin.core.forms import StyledFormMixin
 from residents import selectors
 from residents.models import Person
@@ -18,7 +17,6 @@ TAGS = {
     "registered_unemployed": ("登记失业", {"registered_unemployed": True}),
 }
 SENSITIVE_TAGS = {"disabled", "minimum_allowance"}
-ERR_ID_FILTER = "公民身份号码：请输入完整的 18 位号码。"
 ERR_AGE_RANGE = "年龄：最小年龄不能大于最大年龄。"
 
 
@@ -26,20 +24,8 @@ class StyledForm(StyledFormMixin, forms.Form):
     pass
 
 
-class UnechoedTextInput(forms.TextInput):
-    """A searched full ID number is not written back into the page."""
-
-    def format_value(self, value):
-        return None
-
-
 class PersonFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(label="姓名", method="filter_name")
-    id_number = django_filters.CharFilter(
-        label="公民身份号码（完整）",
-        method="filter_id_number",
-        widget=UnechoedTextInput(attrs={"autocomplete": "off"}),
-    )
     address = django_filters.CharFilter(label="门牌地址", method="filter_address")
     tag = django_filters.ChoiceFilter(
         label="标签", method="filter_tag", choices=[(k, label) for k, (label, _) in TAGS.items()]
@@ -59,7 +45,6 @@ class PersonFilter(django_filters.FilterSet):
         model = Person
         fields = [
             "name",
-            "id_number",
             "address",
             "tag",
             "status",
@@ -108,9 +93,6 @@ class PersonFilter(django_filters.FilterSet):
         ):
             self.form.add_error("age_max", ERR_AGE_RANGE)
             return False
-        if data.get("id_number") and len(idnumbers.normalise(data["id_number"])) != 18:
-            self.form.add_error("id_number", ERR_ID_FILTER)
-            return False
         return valid
 
     def filter_noop(self, queryset, name, value):
@@ -118,9 +100,6 @@ class PersonFilter(django_filters.FilterSet):
 
     def filter_name(self, queryset, name, value):
         return queryset.filter(name__startswith=value.strip())
-
-    def filter_id_number(self, queryset, name, value):
-        return queryset.filter(id_number=idnumbers.normalise(value))
 
     def filter_address(self, queryset, name, value):
         for part in value.split():

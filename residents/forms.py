@@ -1,9 +1,25 @@
 from django import forms
 
-from community_admin.core import reveals, uploads
-from community_admin.core.forms import StyledFormMixin
+from community_admin.core import idnumbers, reveals, uploads
+from community_admin.core.forms import StyledFormMixin, UnechoedTextInput
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
 from residents.services import ERR_CONFLICT_RESOLUTION
+
+
+class IdNumberSearchForm(StyledFormMixin, forms.Form):
+    """Finding a person by the full number: posted, never in a URL (core.middleware.IdNumberInUrlMiddleware)."""
+
+    id_number = forms.CharField(
+        label="公民身份号码（完整）",
+        max_length=40,
+        widget=UnechoedTextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
+    )
+
+    def clean_id_number(self):
+        try:
+            return idnumbers.parse(self.cleaned_data["id_number"], allow_legacy=True).value
+        except idnumbers.InvalidIdNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
 
 
 class PersonForm(StyledFormMixin, forms.Form):

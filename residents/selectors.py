@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
@@ -21,6 +21,13 @@ def person_list(user) -> QuerySet[Person]:
     return scoping.scope_by_committee(Person.objects.select_related("household", "committee"), user).order_by(
         "committee_id", "household_id", "id"
     )
+
+
+def person_search_by_id_number(user, number: str) -> QuerySet[Person]:
+    """Every record (current ones first) with this full, normalised ID number among the people `user` sees: the
+    search that is posted, never put in a URL. Another unit's record is not found, as if missing."""
+    current = Case(When(status__in=Person.ACTIVE_STATUSES, then=Value(0)), default=Value(1))
+    return person_list(user).filter(id_number=number).order_by(current, "-id")
 
 
 def person_list_paged(user) -> QuerySet[Person]:

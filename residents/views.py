@@ -17,6 +17,7 @@ from residents.forms import (
     ConflictResolveForm,
     EventForm,
     HouseholdForm,
+    IdNumberSearchForm,
     ImportForm,
     PersonForm,
     PersonRegisterForm,
@@ -27,6 +28,7 @@ from residents.models import REGISTRY, Household, Person, RegistrationConflict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 50_000
+ERR_ID_NOT_FOUND = "没有找到此号码的人员（或不在您的管辖范围内）。"
 ERR_EXPORT_TOO_BIG = "当前条件下有 {count} 人，超过直接下载的上限 {limit} 人：请用“后台导出”。"
 
 
@@ -55,10 +57,28 @@ def _household(request, pk) -> Household:
 
 
 class PersonListView(PermissionRequiredMixin, View):
+    """The filtered list (GET: name, address, tags... in the URL) and the search by full ID number (POST: the
+    number never goes into a URL, core.middleware.IdNumberInUrlMiddleware). One current match opens the
+    person's page; several records (a person who moved out and came back) are listed on the answer itself."""
+
     required_permission = "residents.view"
     paginate_by = 25
 
     def get(self, request):
+        return self.render(request, id_form=IdNumberSearchForm())
+
+    def post(self, request):
+        id_form = IdNumberSearchForm(request.POST)
+        if not id_form.is_valid():
+            return self.render(request, id_form=id_form, status=400)
+        found = list(selectors.person_search_by_id_number(request.user, id_form.cleaned_data["id_number"]))
+        if len(found) == 1:
+            return redirect("residents:person-detail", pk=found[0].pk)
+        if not found:
+            id_form.add_error("id_number", ERR_ID_NOT_FOUND)
+        return self.render(request, id_form=id_form, found=found)
+
+    def render(self, request, *, id_form, found=None, status=200):
         filterset = PersonFilter(
             request.GET or None, queryset=selectors.person_list_paged(request.user), user=request.user
         )
@@ -70,24 +90,24 @@ class PersonListView(PermissionRequiredMixin, View):
         )
         query = request.GET.copy()
         query.pop("page", None)
-        searched_by_id = bool(
-            query.pop("id_number", None)
-        )  # never echoed into links (a lookup gives one person)
         return render(
             request,
             "residents/person_list.html",
             {
                 "filter": filterset,
+                "id_form": id_form,
+                "found": found,
                 "page": page,
                 "query": query.urlencode(),
                 "can_register": has_permission(request.user, "residents.register"),
                 "can_import": has_permission(request.user, "residents.import"),
                 "can_see_conflicts": has_permission(request.user, "residents.conflicts"),
-                "can_export": has_permission(request.user, "residents.export") and not searched_by_id,
+                "can_export": has_permission(request.user, "residents.export") and found is None,
                 "export_in_background": page.paginator.count > EXPORT_MAX_ROWS,
                 "export_query": query.urlencode(),
                 "sensitive": selectors.can_see_sensitive(request.user),
             },
+            status=status,
         )
 
 

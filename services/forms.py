@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from community_admin.core.forms import StyledFormMixin
+from community_admin.core.forms import StyledFormMixin, UnechoedTextInput
 from services.models import (
     ORGANISATION_DESCRIPTION_MAX,
     Activity,
@@ -17,13 +17,6 @@ DATE = {"type": "date"}
 def date_input() -> forms.DateInput:
     """The browser's date picker wants ISO dates, whatever the page's language formats dates as."""
     return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
-
-
-class UnechoedTextInput(forms.TextInput):
-    """A typed ID number is not written back into the page."""
-
-    def format_value(self, value):
-        return None
 
 
 class VisitForm(StyledFormMixin, forms.Form):

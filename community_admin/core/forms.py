@@ -1,6 +1,13 @@
 from django import forms
 
 
+class UnechoedTextInput(forms.TextInput):
+    """A typed ID number is not written back into the page."""
+
+    def format_value(self, value):
+        return None
+
+
 class StyledFormMixin:
     """Gives every widget the vendored CSS framework's classes, so templates can render `{{ field }}`."""
 

@@ -4,6 +4,10 @@ page runs under a strict Content-Security-Policy (settings.CONTENT_SECURITY_POLI
 Both sit after WhiteNoise in settings.MIDDLEWARE, so static files keep their own caching headers."""
 
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from community_admin.core import idnumbers
 
 NO_STORE = "private, no-store"
 
@@ -53,3 +57,40 @@ class ContentSecurityPolicyMiddleware:
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
         return response
+
+
+ERR_ID_IN_URL = (
+    "公民身份号码不能写在网址里（网址会留在访问日志、浏览记录和转发的链接中）。"
+    "页面上请用“按身份证号查找”；接口请用 POST /api/v1/persons/search/，号码放在请求正文中。"
+)
+ID_PARAMETERS = frozenset({"id_number"})
+
+
+def carries_id_number(query) -> str | None:
+    """The name of the first query parameter that holds an ID number: `id_number` itself, or any value with
+    a full number inside it (core.idnumbers.mask_embedded finds it)."""
+    for name, values in query.lists():
+        for value in values:
+            if (name in ID_PARAMETERS and value.strip()) or idnumbers.mask_embedded(value) != value:
+                return name
+    return None
+
+
+class IdNumberInUrlMiddleware:
+    """No full ID number in a URL (issue 23): a URL is written to the access logs of nginx and gunicorn, to the
+    browser's history and to the Referer of the next request. A query string that carries one is refused with
+    400 before any view runs (and before the access log of the view's own audit), pointing at the POST search;
+    nothing is looked up. Last in settings.MIDDLEWARE, so the refusal gets the site's headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        name = carries_id_number(request.GET)
+        if name is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {name: [ERR_ID_IN_URL]}, status=400, json_dumps_params={"ensure_ascii": False}
+            )
+        return render(request, "400_id_in_url.html", {"message": ERR_ID_IN_URL}, status=400)

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from community_admin.core import reveals
+from community_admin.core import idnumbers, reveals
 from residents import selectors
 from residents.models import ACTIVE_STATUS_CHOICES, Household, Person
 
@@ -166,3 +166,15 @@ class EventInputSerializer(serializers.Serializer):
 class TransferInputSerializer(serializers.Serializer):
     to_household = serializers.IntegerField()
     happened_on = serializers.DateField()
+
+
+class IdNumberSearchSerializer(serializers.Serializer):
+    """The full number in the body of a POST, never in a URL (core.middleware.IdNumberInUrlMiddleware)."""
+
+    id_number = serializers.CharField(max_length=40)
+
+    def validate_id_number(self, value):
+        try:
+            return idnumbers.parse(value, allow_legacy=True).value
+        except idnumbers.InvalidIdNumber as exc:
+            raise serializers.ValidationError(str(exc)) from exc

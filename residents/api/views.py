@@ -101,6 +101,7 @@ class PersonViewSet(
     required_permission = {
         "list": "residents.view",
         "retrieve": "residents.view",
+        "search": "residents.view",
         "create": "residents.register",
         "update": "residents.edit",
         "partial_update": "residents.edit",
@@ -151,6 +152,16 @@ class PersonViewSet(
     @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonOutputSerializer)
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
+
+    @extend_schema(request=s.IdNumberSearchSerializer, responses=s.PersonOutputSerializer(many=True))
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def search(self, request):
+        """Every record with this full ID number among the people the caller sees (current ones first); an empty
+        list when none is. The number goes in the body: a query string that carries one is refused with 400."""
+        data = s.IdNumberSearchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        found = selectors.person_search_by_id_number(request.user, data.validated_data["id_number"])
+        return Response(s.PersonOutputSerializer(found, many=True, context={"request": request}).data)
 
     @extend_schema(
         request=s.RevealInputSerializer,

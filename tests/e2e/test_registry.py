@@ -75,3 +75,16 @@ def test_committee_staff_register_a_household_with_its_people_and_find_them_in_t
     assert HEAD_ID not in content and SPOUSE_ID not in content
     assert "A1-0901" in page.inner_text("table") and "9号楼" in page.inner_text("table")
     screenshot("registry-household-registered")
+
+    # Found by the full number: posted, so the number appears in no URL the browser keeps.
+    for width, suffix in ((1366, "desktop"), (390, "phone")):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/residents/persons/")
+        page.fill("#id_id_number", SPOUSE_ID)
+        screenshot(f"registry-id-search-{suffix}")
+        page.click("button[type=submit]:has-text('按身份证号查找')")
+        page.wait_for_selector("h1:has-text('周丽华')")
+        assert page.url.endswith(f"/residents/persons/{people[1].pk}/")
+        assert SPOUSE_ID not in page.url and SPOUSE_ID not in page.content()
+    history = page.evaluate("() => performance.getEntriesByType('navigation').map(e => e.name)")
+    assert all(SPOUSE_ID not in url for url in history)

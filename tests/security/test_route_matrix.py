@@ -265,6 +265,7 @@ ROUTES: dict[str, Route] = {
     "household-detail": Route("api", scope=household_scope),
     "person-list": Route("api"),
     "person-detail": Route("api", scope=person_scope),
+    "person-search": Route("api", method="post", ok=(400,)),  # no number in the body
     "person-reveal-id": Route("api", SENSITIVE, scope=person_scope, method="post", ok=(400,)),  # no reason
     "person-move-out": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "person-death": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
