@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ca_bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community_admin.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community_admin.config.settings")
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community_admin.settings_test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community_admin.config.settings_test")
 
 
 def timed(fn, runs: int) -> float:
@@ -48,9 +48,9 @@ def main() -> None:
 
 
 def run(runs: int) -> None:
-    from certificates import pdf, services
-    from certificates.models import CertificateType
     from community_admin.accounts.models import Role, User
+    from community_admin.certificates import pdf, services
+    from community_admin.certificates.models import CertificateType
     from tests.factories import CommitteeFactory, PersonFactory
 
     committee = CommitteeFactory(code="BENCH", name="基准社区居委会")

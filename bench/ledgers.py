@@ -24,7 +24,7 @@ def setup(workdir: Path) -> None:
     os.environ["DATABASE_URL"] = (
         os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}"
     )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community_admin.settings_test")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "community_admin.config.settings_test")
     import django
 
     django.setup()
@@ -37,10 +37,10 @@ def fill(rows: int):
     """A committee with 2,000 people and `rows` entries of the temporary-relief book (person, text, number, date)."""
     from community_admin.accounts.models import Role, User
     from community_admin.core import idnumbers
+    from community_admin.ledgers import services
+    from community_admin.ledgers.models import LedgerBook, LedgerEntry, LedgerPeriod
     from community_admin.org.models import Committee, Department, Street
-    from ledgers import services
-    from ledgers.models import LedgerBook, LedgerEntry, LedgerPeriod
-    from residents.models import Household, Person
+    from community_admin.residents.models import Household, Person
 
     street, _ = Street.objects.get_or_create(code="BENCH", defaults={"name": "基准街道"})
     committee, _ = Committee.objects.get_or_create(
@@ -116,7 +116,7 @@ def floor(path: Path, rows: int, width: int) -> float:
 
 
 def export(path: Path, user, book, committee, rows_limit: int | None = None) -> tuple[float, int]:
-    from ledgers import selectors, services
+    from community_admin.ledgers import selectors, services
 
     committees = selectors.book_committees(user, book).filter(pk=committee.pk)
     started = time.perf_counter()
@@ -162,7 +162,7 @@ def main() -> None:
         print(f"ratio export/floor: {export_rate / floor_rate:.2f}  (goal ≥ 0.60)")
 
         # Memory, measured apart (tracemalloc slows Python down): the export's peak at a tenth and at all rows.
-        from ledgers.models import LedgerEntry
+        from community_admin.ledgers.models import LedgerEntry
 
         peaks = {}
         tenth = args.rows // 10

@@ -369,7 +369,7 @@ def start_server(args, env) -> subprocess.Popen:
         python,
         "-m",
         "gunicorn",
-        "community_admin.wsgi",
+        "community_admin.config.wsgi",
         "--bind",
         f"127.0.0.1:{args.port}",
         "--workers",

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 
 from community_admin.accounts.models import User
-from residents.models import Person
+from community_admin.residents.models import Person
 
 REPEAT = 30
 PAGE_SIZE = 50
@@ -83,8 +83,8 @@ def _import_10k() -> None:
 
     from community_admin.core import idnumbers
     from community_admin.org.models import Committee
-    from residents import services
-    from residents.exporters import TEMPLATE_HEADERS
+    from community_admin.residents import services
+    from community_admin.residents.exporters import TEMPLATE_HEADERS
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()

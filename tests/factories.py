@@ -106,7 +106,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 def ensure_certificate_whitelist() -> None:
     """The whitelist comes with a data migration; a transactional test's flush empties it for the tests that run
     after it in the same process, so tests that need it load it again."""
-    from certificates.seed import ensure_whitelist
+    from community_admin.certificates.seed import ensure_whitelist
 
     ensure_whitelist()
 

@@ -41,7 +41,13 @@ def services_objects(world, persons, settings, tmp_path) -> dict:
     from django.core.files.storage import storages
     from django.utils import timezone
 
-    from services.models import Activity, ActivityAttachment, CommunityOrganisation, Visit, Volunteer
+    from community_admin.community_services.models import (
+        Activity,
+        ActivityAttachment,
+        CommunityOrganisation,
+        Visit,
+        Volunteer,
+    )
 
     settings.STORAGES = {
         **settings.STORAGES,
@@ -101,8 +107,8 @@ def certificates_objects(world, persons, settings, tmp_path) -> dict:
     """A tier-B certificate (with its evidence) and a refusal in each committee, issued by its own staff."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from certificates import services as certificate_services
-    from certificates.models import CertificateType
+    from community_admin.certificates import services as certificate_services
+    from community_admin.certificates.models import CertificateType
     from tests.factories import UserFactory, ensure_certificate_whitelist
 
     ensure_certificate_whitelist()
@@ -144,9 +150,9 @@ def tasks_objects(world) -> dict:
 
     from django.utils import timezone
 
-    from community_admin.tasks import services as task_services
+    from community_admin.admission import services as task_services
+    from tests.admission.factories import ServiceItemFactory
     from tests.factories import DepartmentFactory, UserFactory
-    from tests.tasks.factories import ServiceItemFactory
 
     item = ServiceItemFactory(code="RM01", unit_rate=0)
     other = UserFactory(
@@ -174,7 +180,7 @@ def tasks_objects(world) -> dict:
 
 def ledgers_objects(world) -> dict:
     """The catalogue, an entry of a police-owned book at each committee, and closed periods of another."""
-    from ledgers import services as ledger_services
+    from community_admin.ledgers import services as ledger_services
     from tests.ledgers.conftest import install_catalogue
 
     books = install_catalogue()

@@ -32,7 +32,7 @@ def test_schema_and_docs_are_served(client, db):
 def test_deploy_checklist_passes_with_production_settings():
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "community_admin.settings",
+        "DJANGO_SETTINGS_MODULE": "community_admin.config.settings",
         "DEBUG": "0",
         "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-0123456789",
         "ALLOWED_HOSTS": "community.example.gov.cn",
@@ -68,7 +68,7 @@ def test_collectstatic_runs_with_production_settings(tmp_path):
     installed packages' own files (admin, DRF, Swagger UI) are left out to keep this quick."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "community_admin.settings",
+        "DJANGO_SETTINGS_MODULE": "community_admin.config.settings",
         "DEBUG": "0",
         "SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-0123456789",
         "ALLOWED_HOSTS": "community.example.gov.cn",

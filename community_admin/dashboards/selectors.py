@@ -12,19 +12,26 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
 
-from certificates import selectors as certificate_selectors
-from certificates.models import Certificate, Refusal
+from community_admin.admission import selectors as task_selectors
+from community_admin.certificates import selectors as certificate_selectors
+from community_admin.certificates.models import Certificate, Refusal
+from community_admin.community_services import selectors as service_selectors
+from community_admin.community_services.balance import Period
 from community_admin.core import workload
+from community_admin.funding import selectors as funding_selectors
+from community_admin.ledgers.models import LedgerBook, LedgerCategory, LedgerEntry
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Committee, ServiceCentre, Street
-from community_admin.tasks import selectors as task_selectors
-from funding import selectors as funding_selectors
-from ledgers.models import LedgerBook, LedgerCategory, LedgerEntry
-from services import selectors as service_selectors
-from services.balance import Period
-from staff import selectors as staff_selectors
-from staff.models import AccountabilityRecord, Departure, EvaluationRound, EvaluationScore, Secondment, Worker
-from staff.services import score_expression
+from community_admin.staff import selectors as staff_selectors
+from community_admin.staff.models import (
+    AccountabilityRecord,
+    Departure,
+    EvaluationRound,
+    EvaluationScore,
+    Secondment,
+    Worker,
+)
+from community_admin.staff.services import score_expression
 
 RECOMPUTE_LOCK_SECONDS = 60  # a recomputation that died frees the lock after this long
 STALE_FOR_PERIODS = 10  # a stale copy is served (while one request recomputes) for at most 10 periods

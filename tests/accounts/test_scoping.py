@@ -49,7 +49,7 @@ def test_scope_by_committee_filters_any_related_queryset(world):
 @pytest.mark.parametrize("role", [Role.STREET, Role.COMMITTEE, Role.DEPARTMENT])
 def test_scope_by_committee_names_the_committees_not_a_subquery(world, role):
     """PostgreSQL walks the whole people index for `committee_id IN (SELECT …)`; a list of ids it does not."""
-    from residents.selectors import person_list
+    from community_admin.residents.selectors import person_list
 
     sql = str(person_list(world.user(role)).query)
     where = sql[sql.index(" WHERE ") :]

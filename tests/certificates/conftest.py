@@ -1,7 +1,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from certificates.models import CertificateType
+from community_admin.certificates.models import CertificateType
 from tests.factories import PersonFactory, ensure_certificate_whitelist
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

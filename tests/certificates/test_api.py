@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from certificates.models import Certificate, Refusal
+from community_admin.certificates.models import Certificate, Refusal
 from tests.certificates.conftest import PDF_BYTES, upload
 
 pytestmark = pytest.mark.django_db

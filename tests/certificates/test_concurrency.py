@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from certificates import services
-from certificates.models import Certificate, SealUse
+from community_admin.certificates import services
+from community_admin.certificates.models import Certificate, SealUse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from certificates import pdf, services, texts
+from community_admin.certificates import pdf, services, texts
 from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
 from tests.certificates.conftest import evidence_for

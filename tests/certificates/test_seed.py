@@ -6,8 +6,8 @@ from django.db.models import Count, Max, Min
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from certificates import seed
-from certificates.models import Certificate, Evidence, Refusal, SealUse, SerialCounter
+from community_admin.certificates import seed
+from community_admin.certificates.models import Certificate, Evidence, Refusal, SealUse, SerialCounter
 from community_admin.core.seeding import SeedContext
 from tests.factories import PersonFactory, UserFactory
 

@@ -1,6 +1,6 @@
 import pytest
 
-from certificates import selectors, services
+from community_admin.certificates import selectors, services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,15 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from certificates import services
-from certificates.models import Certificate, CertificateType, Evidence, Refusal, SealUse, SerialCounter
+from community_admin.certificates import services
+from community_admin.certificates.models import (
+    Certificate,
+    CertificateType,
+    Evidence,
+    Refusal,
+    SealUse,
+    SerialCounter,
+)
 from community_admin.core.models import AuditLog
 from tests.certificates.conftest import evidence_for, upload
 
@@ -16,8 +23,8 @@ def issue(world, person, ct, **kwargs):
 
 
 def test_the_seeded_whitelist_has_the_reports_tiers_and_the_national_list(types):
-    from certificates.models import NationalProhibition
-    from certificates.selectors import tier_counts
+    from community_admin.certificates.models import NationalProhibition
+    from community_admin.certificates.selectors import tier_counts
 
     assert tier_counts() == {"A": 2, "B": 6, "C": 15}
     assert sum(not ct.named_in_report for ct in types.values()) == 4
@@ -236,7 +243,7 @@ def test_adopting_a_national_rule_makes_the_type_refused_and_is_audited(world, p
 
 
 def test_the_whitelist_flags_district_types_a_national_rule_forbids(types):
-    from certificates.selectors import whitelist
+    from community_admin.certificates.selectors import whitelist
 
     flagged = {row.certificate_type.code for row in whitelist() if row.in_conflict}
     assert {"kinship", "marriage-lost"} <= flagged

@@ -1,10 +1,10 @@
 import pytest
 from django.urls import reverse
 
-from certificates import services
-from certificates.models import VerificationLookup
 from community_admin.accounts import services as account_services
 from community_admin.accounts.models import ApiToken
+from community_admin.certificates import services
+from community_admin.certificates.models import VerificationLookup
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from certificates import services
-from certificates.models import Certificate, CertificateType, Refusal
+from community_admin.certificates import services
+from community_admin.certificates.models import Certificate, CertificateType, Refusal
 from community_admin.core.models import AuditLog
 from tests.certificates.conftest import PNG_BYTES, evidence_for, upload
 

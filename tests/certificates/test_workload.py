@@ -3,11 +3,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from certificates import services
-from certificates.workload import HOURS_PER_CERTIFICATE, HOURS_PER_REFUSAL
+from community_admin.certificates import services
+from community_admin.certificates.workload import HOURS_PER_CERTIFICATE, HOURS_PER_REFUSAL
+from community_admin.community_services import selectors as service_selectors
+from community_admin.community_services.balance import Period
 from community_admin.core import workload
-from services import selectors as service_selectors
-from services.balance import Period
 
 pytestmark = pytest.mark.django_db
 

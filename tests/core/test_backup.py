@@ -11,10 +11,10 @@ import psycopg2
 import pytest
 from django.db import connection
 
-from certificates import services as certificate_services
-from certificates.models import CertificateType
+from community_admin.certificates import services as certificate_services
+from community_admin.certificates.models import CertificateType
 from community_admin.core.models import AuditLog
-from residents.models import Person
+from community_admin.residents.models import Person
 from tests.factories import HouseholdFactory, PersonFactory, ensure_certificate_whitelist
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]

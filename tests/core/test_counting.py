@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from residents.models import Person
+from community_admin.residents.models import Person
 from tests.factories import PersonFactory
 from tests.residents.test_import import good_rows, run_import
 

@@ -1,5 +1,5 @@
 from community_admin.org.models import Committee
-from residents.models import Person
+from community_admin.residents.models import Person
 
 
 def test_choice_labels_are_the_fields_labels_and_unknown_values_pass_through():

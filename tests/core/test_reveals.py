@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from community_admin.core import reveals
 from community_admin.core.models import AuditLog
-from residents import services as residents
-from staff import services as staff
+from community_admin.residents import services as residents
+from community_admin.staff import services as staff
 from tests.factories import PersonFactory
 from tests.staff.factories import make_worker
 

@@ -159,12 +159,12 @@ def test_no_module_writes_or_reads_a_workbook_but_through_the_helper():
     assert found == [], "\n".join(found)
     # The walk sees every exporter and both imports (else it proves nothing).
     for module in (
-        "residents/exporters.py",
-        "residents/importers.py",
-        "ledgers/exporters.py",
-        "ledgers/importers.py",
-        "staff/exporters.py",
-        "funding/exporters.py",
+        "community_admin/residents/exporters.py",
+        "community_admin/residents/importers.py",
+        "community_admin/ledgers/exporters.py",
+        "community_admin/ledgers/importers.py",
+        "community_admin/staff/exporters.py",
+        "community_admin/funding/exporters.py",
         "community_admin/dashboards/exporters.py",
         "community_admin/dashboards/reports/documents.py",
     ):

@@ -106,9 +106,9 @@ def test_the_dashboard_page_embeds_its_figures_and_the_vendored_charts(world, lo
 
 
 def test_the_activity_sections_follow_the_data(world, login):
-    from certificates import services as certificate_services
-    from certificates.models import CertificateType
-    from services import services as service_services
+    from community_admin.certificates import services as certificate_services
+    from community_admin.certificates.models import CertificateType
+    from community_admin.community_services import services as service_services
     from tests.factories import ensure_certificate_whitelist
 
     ensure_certificate_whitelist()

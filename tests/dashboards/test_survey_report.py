@@ -16,8 +16,8 @@ from community_admin.dashboards.jobs import SURVEY_REPORT
 from community_admin.dashboards.reports import documents
 from community_admin.dashboards.reports.figures import survey_figures
 from community_admin.jobs.models import Job
-from staff import services as staff_services
-from staff.models import Departure, Post
+from community_admin.staff import services as staff_services
+from community_admin.staff.models import Departure, Post
 from tests.factories import CommitteeFactory, PersonFactory, ServiceCentreFactory
 from tests.staff.factories import make_worker
 

@@ -1,7 +1,7 @@
 import pytest
 
-from certificates.models import Certificate, CertificateType, Refusal
-from certificates.pdf import verification_url
+from community_admin.certificates.models import Certificate, CertificateType, Refusal
+from community_admin.certificates.pdf import verification_url
 from tests.factories import PASSWORD, PersonFactory, ensure_certificate_whitelist
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,7 +68,7 @@ def test_tier_c_is_refused_with_a_referral(world, live_server, page, screenshot)
 
 
 def test_a_stranger_verifies_a_certificate_from_its_qr_link(world, live_server, page, settings, screenshot):
-    from certificates import services
+    from community_admin.certificates import services
 
     settings.PUBLIC_BASE_URL = live_server.url
     person = PersonFactory(household__committee=world.committee_a1, name="赵六")

@@ -3,8 +3,8 @@ job progress bar, the API docs and the admin load with no violation reported, an
 
 import pytest
 
-from certificates import services as certificate_services
-from certificates.models import CertificateType
+from community_admin.certificates import services as certificate_services
+from community_admin.certificates.models import CertificateType
 from community_admin.jobs import services as job_services
 from tests.factories import PASSWORD, PersonFactory, UserFactory, ensure_certificate_whitelist
 
@@ -155,7 +155,7 @@ def test_the_api_docs_and_the_admin_load_under_the_policy(
 
 def test_a_confirm_button_still_asks_first(world, live_server, watched):
     """The ledgers' confirm() was an inline onclick: now static/js/site.js reads data-confirm."""
-    from ledgers.models import LedgerEntry
+    from community_admin.ledgers.models import LedgerEntry
     from tests.objects import ledgers_objects
 
     page = watched

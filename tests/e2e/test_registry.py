@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from community_admin.core import idnumbers
-from residents.models import Household, Person, PersonEvent
+from community_admin.residents.models import Household, Person, PersonEvent
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from staff.models import Secondment, SecondmentOpinion
+from community_admin.staff.models import Secondment, SecondmentOpinion
 from tests.factories import PASSWORD
 from tests.staff.factories import PDF, make_worker
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from funding import services
-from funding.models import Category
+from community_admin.funding import services
+from community_admin.funding.models import Category
 
 REPORT_COSTS = {
     Category.PHONE: Decimal("1500"),

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from funding.models import AllocationRun
+from community_admin.funding.models import AllocationRun
 from tests.funding.factories import REPORT_COSTS, funding_objects
 
 API = "/api/v1/funding"

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
+from community_admin.funding import selectors
+from community_admin.funding.models import Allocation, AllocationRun, Disbursement, Expenditure, FundingPolicy
 from community_admin.org.models import Committee
-from funding import selectors
-from funding.models import Allocation, AllocationRun, Disbursement, Expenditure, FundingPolicy
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from community_admin.funding import selectors
 from community_admin.org.models import Committee
-from funding import selectors
 from tests.factories import CommitteeFactory
 from tests.funding.factories import funding_objects, report_policy
 

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from community_admin.admission.models import TaskFundingLine
 from community_admin.core.models import AuditLog
-from community_admin.tasks.models import TaskFundingLine
-from funding import calculation, selectors, services
-from funding.models import Allocation, AllocationRun, Category
+from community_admin.funding import calculation, selectors, services
+from community_admin.funding.models import Allocation, AllocationRun, Category
 from tests.factories import ServiceCentreFactory
 from tests.funding.factories import pdf, report_policy
 
@@ -167,8 +167,8 @@ def test_receipt_checked_by_magic_bytes(world):
 
 def test_spending_flags_overspent_and_task_money_outside_its_task(world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    from community_admin.tasks import services as task_services
-    from tests.tasks.factories import ServiceItemFactory
+    from community_admin.admission import services as task_services
+    from tests.admission.factories import ServiceItemFactory
 
     _run(world)
     ServiceItemFactory(code="F01", unit_rate=0)

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from funding import services
-from funding.models import Expenditure, FundingPolicy
+from community_admin.funding import services
+from community_admin.funding.models import Expenditure, FundingPolicy
 from tests.funding.factories import funding_objects
 
 

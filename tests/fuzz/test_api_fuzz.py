@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from community_admin.accounts.models import Role
-from community_admin.wsgi import application
+from community_admin.config.wsgi import application
 from tests.fuzz.scoping import scope_problems
 from tests.fuzz.world import FuzzWorld, path_kind
 

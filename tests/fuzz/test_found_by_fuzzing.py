@@ -43,7 +43,7 @@ def test_boolean_filter_refuses_non_booleans(world, login, query):
 def test_volunteer_without_hours_has_zero_hours(world, login):
     from django.utils import timezone
 
-    from services.models import Volunteer
+    from community_admin.community_services.models import Volunteer
     from tests.factories import PersonFactory
 
     person = PersonFactory(household__committee=world.committee_a1)

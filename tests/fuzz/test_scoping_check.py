@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from community_admin.accounts.models import Role
-from residents import selectors as resident_selectors
-from residents.models import Household, Person
+from community_admin.residents import selectors as resident_selectors
+from community_admin.residents.models import Household, Person
 from tests.fuzz.scoping import scope_problems
 from tests.fuzz.world import PLANTED
 

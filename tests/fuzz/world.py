@@ -109,8 +109,8 @@ def _plant_person(committee: Committee, code: str, fuzz: FuzzWorld, **household)
 
 def build_fuzz_world(tmp_path: Path) -> tuple[FuzzWorld, _StorageSettings]:
     """Build everything; the caller keeps the returned settings until the module ends (`finalize`)."""
-    from services.models import CommunityOrganisation
-    from staff.models import Worker
+    from community_admin.community_services.models import CommunityOrganisation
+    from community_admin.staff.models import Worker
 
     world = build_world()
     fuzz = FuzzWorld(world=world)

@@ -8,8 +8,8 @@ import pytest
 from community_admin.accounts.models import ApiToken, Role, User
 from community_admin.jobs import registry
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput
+from community_admin.ledgers.models import LedgerBook, LedgerCategory
 from community_admin.org.models import Committee, Department, Street
-from ledgers.models import LedgerBook, LedgerCategory
 from tests.factories import grant_scopes
 
 

@@ -10,8 +10,8 @@ from community_admin.core.models import AuditLog
 from community_admin.dashboards.jobs import COMMITTEE_EXPORT
 from community_admin.jobs import selectors, services
 from community_admin.jobs.models import Job
-from ledgers.jobs import BOOK_EXPORT
-from residents.jobs import PERSON_EXPORT
+from community_admin.ledgers.jobs import BOOK_EXPORT
+from community_admin.residents.jobs import PERSON_EXPORT
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 from kombu import pools
 
-from community_admin.celery import app as celery_app
+from community_admin.config.celery import app as celery_app
 from community_admin.dashboards.jobs import COMMITTEE_EXPORT
 from community_admin.jobs import services
 from community_admin.jobs.models import Job
@@ -66,7 +66,7 @@ def start_worker(redis_broker, job_results, tmp_path):
         auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "community_admin.settings_test",
+            "DJANGO_SETTINGS_MODULE": "community_admin.config.settings_test",
             "PYTHONPATH": os.pathsep.join([str(settings.BASE_DIR), os.environ.get("PYTHONPATH", "")]),
             "DATABASE_URL": f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
             "CELERY_BROKER_URL": REDIS_URL,

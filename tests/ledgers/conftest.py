@@ -3,9 +3,9 @@
 import pytest
 
 from community_admin.accounts.models import Role
+from community_admin.ledgers import services
+from community_admin.ledgers.models import LedgerBook
 from community_admin.org.models import Department
-from ledgers import services
-from ledgers.models import LedgerBook
 from tests.factories import DepartmentFactory, UserFactory
 
 DEPARTMENT_CODES = ["MZ", "RS", "YB", "WJ", "JY", "ZJ", "CG", "ZF", "WL", "KX", "CL", "TJ", "WM", "ZZ", "SJ"]

@@ -3,7 +3,7 @@ from django.urls import reverse
 from community_admin.accounts import services as account_services
 from community_admin.accounts.models import ApiToken
 from community_admin.core.models import AuditLog
-from ledgers.models import LedgerEntry
+from community_admin.ledgers.models import LedgerEntry
 from tests.factories import PersonFactory
 from tests.ledgers.test_services import DISPUTE
 

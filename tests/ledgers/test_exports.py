@@ -5,10 +5,10 @@ from openpyxl import Workbook, load_workbook
 
 from community_admin.jobs import services as job_services
 from community_admin.jobs.models import Job
-from ledgers import importers, services
-from ledgers.exporters import HEADER_ROW, SERIAL
-from ledgers.jobs import BOOK_EXPORT
-from ledgers.models import LedgerEntry
+from community_admin.ledgers import importers, services
+from community_admin.ledgers.exporters import HEADER_ROW, SERIAL
+from community_admin.ledgers.jobs import BOOK_EXPORT
+from community_admin.ledgers.models import LedgerEntry
 from tests import workbooks
 from tests.factories import PersonFactory
 

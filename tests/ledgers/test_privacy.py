@@ -9,7 +9,7 @@ from community_admin.accounts import services as account_services
 from community_admin.accounts.models import ApiToken
 from community_admin.jobs import services as job_services
 from community_admin.jobs.models import Job
-from ledgers.jobs import BOOK_EXPORT
+from community_admin.ledgers.jobs import BOOK_EXPORT
 from tests.factories import PersonFactory
 from tests.leaks import assert_no_full_id, xlsx_text
 

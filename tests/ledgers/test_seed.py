@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from community_admin.core.seeding import SeedContext
-from ledgers import periods, seed
-from ledgers.models import LedgerEntry
+from community_admin.ledgers import periods, seed
+from community_admin.ledgers.models import LedgerEntry
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@ from datetime import date
 from django.utils import timezone
 
 from community_admin.accounts.models import Role
-from ledgers import selectors, services
-from residents.models import Person
+from community_admin.ledgers import selectors, services
+from community_admin.residents.models import Person
 from tests.factories import PersonFactory, UserFactory
 from tests.ledgers.test_services import DISPUTE
 

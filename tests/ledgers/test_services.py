@@ -4,8 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from community_admin.core.models import AuditLog
-from ledgers import catalogue, fields, periods, services
-from ledgers.models import LedgerBook, LedgerCategory, LedgerEntryRevision
+from community_admin.ledgers import catalogue, fields, periods, services
+from community_admin.ledgers.models import LedgerBook, LedgerCategory, LedgerEntryRevision
 from tests.factories import PersonFactory
 
 DISPUTE = {"found_on": "2025-01-02", "parties": "王某与李某", "kind": "邻里纠纷", "result": "调解成功"}

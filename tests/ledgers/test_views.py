@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from ledgers.models import LedgerEntry
+from community_admin.ledgers.models import LedgerEntry
 from tests.factories import PersonFactory
 
 

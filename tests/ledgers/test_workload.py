@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from community_admin.core import workload
-from ledgers import services
+from community_admin.ledgers import services
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from residents.exporters import TEMPLATE_HEADERS
+from community_admin.residents.exporters import TEMPLATE_HEADERS
 from tests.factories import HouseholdFactory
 
 

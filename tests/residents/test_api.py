@@ -7,8 +7,8 @@ from django.utils import timezone
 from community_admin.accounts import services as account_services
 from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
-from residents import services
-from residents.models import Person, RegistrationConflict
+from community_admin.residents import services
+from community_admin.residents.models import Person, RegistrationConflict
 from tests.factories import HouseholdFactory, PersonFactory
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from community_admin.accounts import services as account_services
 from community_admin.core.middleware import ERR_ID_IN_URL
 from community_admin.core.models import AuditLog
-from residents.views import ERR_ID_NOT_FOUND
+from community_admin.residents.views import ERR_ID_NOT_FOUND
 from tests.factories import PersonFactory
 
 

@@ -11,9 +11,9 @@ from django.core.management.base import CommandError
 from community_admin.core import idnumbers
 from community_admin.core import xlsx as core_xlsx
 from community_admin.core.models import AuditLog
-from residents import importers, services
-from residents.exporters import TEMPLATE_HEADERS, ImportTemplate
-from residents.models import Household, Person, RegistrationConflict
+from community_admin.residents import importers, services
+from community_admin.residents.exporters import TEMPLATE_HEADERS, ImportTemplate
+from community_admin.residents.models import Household, Person, RegistrationConflict
 from tests import workbooks
 from tests.factories import PersonFactory
 from tests.residents.conftest import xlsx

@@ -4,7 +4,7 @@ from openpyxl import load_workbook
 
 from community_admin.jobs import services as job_services
 from community_admin.jobs.models import Job
-from residents.jobs import PERSON_EXPORT
+from community_admin.residents.jobs import PERSON_EXPORT
 from tests.factories import PersonFactory
 
 

@@ -11,7 +11,7 @@ from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
 from community_admin.jobs import services as job_services
 from community_admin.jobs.models import Job
-from residents.jobs import PERSON_EXPORT
+from community_admin.residents.jobs import PERSON_EXPORT
 from tests.factories import PersonFactory
 from tests.leaks import assert_no_full_id, xlsx_text
 
@@ -171,7 +171,7 @@ def test_the_edit_page_keeps_a_masked_number_sent_back_unchanged(world, login, p
 
 
 def test_the_audit_row_of_a_change_masks_the_certificate(world, people):
-    from residents import services
+    from community_admin.residents import services
 
     person = people[0]
     new = idnumbers.make("370202", person.birth_date, 7) + "21"

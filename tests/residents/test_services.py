@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
-from residents import selectors, services
-from residents.models import Person, PersonEvent, RegistrationConflict
+from community_admin.residents import selectors, services
+from community_admin.residents.models import Person, PersonEvent, RegistrationConflict
 from tests.factories import HouseholdFactory, PersonFactory, UserFactory
 
 NUMBER = idnumbers.make("370202", date(1980, 3, 4), 123)  # sequence 123: odd, a man

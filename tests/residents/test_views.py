@@ -6,8 +6,8 @@ from django.utils import timezone
 from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
 from community_admin.org import selectors as org_selectors
-from residents import services
-from residents.models import Household, Person, RegistrationConflict
+from community_admin.residents import services
+from community_admin.residents.models import Household, Person, RegistrationConflict
 from tests.factories import HouseholdFactory, PersonFactory, UserFactory
 from tests.residents.conftest import xlsx
 from tests.residents.test_import import good_rows

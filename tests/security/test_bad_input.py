@@ -184,7 +184,7 @@ class Sweep:
 
     # valid values by field name: what a new field of the same name needs, everywhere
     def default(self, name: str, schema: dict, role: str, op: Operation):
-        from certificates.models import CertificateType
+        from community_admin.certificates.models import CertificateType
 
         x = self.extra
         persons = x["persons"]
@@ -251,7 +251,7 @@ class Sweep:
         return date.today().year
 
     def cost_categories(self) -> list[str]:
-        from funding.models import Category
+        from community_admin.funding.models import Category
 
         return list(Category.values)
 

@@ -85,7 +85,7 @@ class Endpoint:
 
 
 def _certificate_type():
-    from certificates.models import CertificateType
+    from community_admin.certificates.models import CertificateType
 
     return CertificateType.objects.get(code="kinship")
 
@@ -104,7 +104,7 @@ def _issue(ctx, *, api: bool):
 
 
 def _certificate_pages(ctx, response) -> list[str]:
-    from certificates.models import Certificate
+    from community_admin.certificates.models import Certificate
 
     newest = Certificate.objects.order_by("-pk").first()
     return [reverse("certificates:detail", args=[newest.pk])]
@@ -540,10 +540,10 @@ def _shown_escaped(ctx: Context, endpoint: Endpoint, response) -> list[str]:
 
 def _newest_display_name(endpoint: Endpoint) -> str:
     """The name the newest upload of the endpoint's app recorded for display."""
-    from certificates.models import Evidence
-    from funding.models import Expenditure
-    from services.models import ActivityAttachment
-    from staff.models import SecondmentOpinion
+    from community_admin.certificates.models import Evidence
+    from community_admin.community_services.models import ActivityAttachment
+    from community_admin.funding.models import Expenditure
+    from community_admin.staff.models import SecondmentOpinion
 
     model, field = {
         "evidence": (Evidence, "original_name"),

@@ -13,14 +13,14 @@ from openpyxl import load_workbook
 from community_admin.core import idnumbers, xlsx
 from community_admin.dashboards.exporters import CommitteeExporter
 from community_admin.dashboards.reports import documents
+from community_admin.funding import services as funding_services
+from community_admin.ledgers import selectors as ledger_selectors
+from community_admin.ledgers import services as ledger_services
+from community_admin.ledgers.models import LedgerBook
 from community_admin.org.models import Committee
-from funding import services as funding_services
-from ledgers import selectors as ledger_selectors
-from ledgers import services as ledger_services
-from ledgers.models import LedgerBook
-from residents.exporters import PersonExporter
-from residents.models import Person
-from staff import services as staff_services
+from community_admin.residents.exporters import PersonExporter
+from community_admin.residents.models import Person
+from community_admin.staff import services as staff_services
 from tests.factories import HouseholdFactory, PersonFactory
 from tests.funding.factories import report_policy
 from tests.ledgers.conftest import install_catalogue

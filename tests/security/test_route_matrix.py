@@ -567,7 +567,7 @@ def extra(world, settings, tmp_path):
     from tests.funding.factories import funding_objects
 
     def conflicts():
-        from residents.models import RegistrationConflict
+        from community_admin.residents.models import RegistrationConflict
 
         people = objects["persons"]
         made = {}

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from community_admin.core import idnumbers
-from staff import services
-from staff.models import EvaluationRound, PayPolicy, Post, Worker
+from community_admin.staff import services
+from community_admin.staff.models import EvaluationRound, PayPolicy, Post, Worker
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n"

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from staff.models import Secondment
+from community_admin.staff.models import Secondment
 from tests.staff.factories import make_policy, make_secondment, make_worker
 
 

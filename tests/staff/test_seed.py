@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from community_admin.accounts.models import User
 from community_admin.core import idnumbers
-from staff import selectors
-from staff.models import Departure, EvaluationRound, Secondment, SecondmentOpinion, Worker
+from community_admin.staff import selectors
+from community_admin.staff.models import Departure, EvaluationRound, Secondment, SecondmentOpinion, Worker
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,8 @@
 from datetime import date
 
 from community_admin.accounts.scoping import visible_committees
-from staff import selectors
-from staff.models import Post
+from community_admin.staff import selectors
+from community_admin.staff.models import Post
 from tests.factories import CommitteeFactory
 from tests.staff.factories import make_worker, seconded_through_every_step
 

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
-from staff import services
-from staff.models import (
+from community_admin.staff import services
+from community_admin.staff.models import (
     AccountabilityRecord,
     Departure,
     Post,

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
-from staff.models import Secondment
+from community_admin.staff.models import Secondment
 from tests.staff.factories import PNG, make_policy, make_secondment, make_worker
 
 
@@ -171,7 +171,7 @@ def test_a_reveal_reason_of_10000_characters_is_refused_naming_the_field(world, 
 def test_the_services_bound_the_free_text_the_forms_bound(world):
     from django.core.exceptions import ValidationError
 
-    from staff import services
+    from community_admin.staff import services
 
     worker = make_worker(world.bureau, world.committee_a1)
     with pytest.raises(ValidationError) as exc:

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from weasyprint import HTML
 
-from certificates.pdf import FONT_FACE, FONT_FAMILY
+from community_admin.certificates.pdf import FONT_FACE, FONT_FAMILY
 from community_admin.core import xlsx
 from community_admin.core.progress import Progress, ProgressFactory
 from community_admin.dashboards.exporters import XLSX

@@ -8,20 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
-from certificates import selectors as certificate_selectors
-from certificates.models import CertificateType
 from community_admin.accounts import scoping
+from community_admin.admission import selectors as task_selectors
+from community_admin.admission.models import Task
+from community_admin.certificates import selectors as certificate_selectors
+from community_admin.certificates.models import CertificateType
+from community_admin.community_services import selectors as service_selectors
+from community_admin.community_services.balance import Period
 from community_admin.dashboards import selectors as dashboard_selectors
+from community_admin.funding import selectors as funding_selectors
+from community_admin.ledgers import selectors as ledger_selectors
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Honour
-from community_admin.tasks import selectors as task_selectors
-from community_admin.tasks.models import Task
-from funding import selectors as funding_selectors
-from ledgers import selectors as ledger_selectors
-from services import selectors as service_selectors
-from services.balance import Period
-from staff import selectors as staff_selectors
-from staff.models import AccountabilityRecord, EvaluationRound, PayPolicy, Worker
+from community_admin.staff import selectors as staff_selectors
+from community_admin.staff.models import AccountabilityRecord, EvaluationRound, PayPolicy, Worker
 
 FIRST_YEAR = 2000
 ERR_YEAR_INVALID = "年度：请填写 {first} 至 {last} 之间的年份（收到“{value}”）。"

@@ -4,10 +4,10 @@ One function per part; each returns a `Part`: a heading, its paragraphs, its cha
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from community_admin.community_services.balance import FLAG_BELOW_INDEX
 from community_admin.dashboards.reports import charts
 from community_admin.dashboards.reports.charts import Series
 from community_admin.org import norms
-from services.balance import FLAG_BELOW_INDEX
 
 
 @dataclass

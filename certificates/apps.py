@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class CertificatesConfig(AppConfig):
-    name = "certificates"
-    label = "certificates"
-    verbose_name = "证明出具"

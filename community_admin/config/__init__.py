@@ -1,0 +1,1 @@
+"""Project configuration: settings, URLs, the API router, Celery and WSGI."""

@@ -1,0 +1,388 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from community_admin.accounts import scoping
+from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.admission.models import Task
+from community_admin.core.files import private_file_response
+from community_admin.funding import forms, selectors, services
+from community_admin.funding.models import AllocationRun, Expenditure, FundingPolicy
+
+FIELD_LABELS = {
+    "year": "年度",
+    "typical_costs": "典型年支出",
+    "run": "经费测算",
+    "status": "状态",
+    "sent_on": "下拨日期",
+    "passed_on": "转拨日期",
+    "received_on": "到账日期",
+    "amount": "金额",
+    "spent_on": "支出日期",
+    "category": "支出类别",
+    "description": "摘要",
+    "task": "任务",
+    "receipt": "票据",
+    "a": "方案甲",
+    "b": "方案乙",
+}
+
+
+def explain(errors: dict) -> str:
+    return "；".join(f"{FIELD_LABELS.get(f, f)}：{'；'.join(map(str, e))}" for f, e in errors.items())
+
+
+def refused(request, errors: dict, back: str):
+    """Bad input: 400 with the field named, nothing changed."""
+    return render(request, "funding/refused.html", {"message": explain(errors), "back": back}, status=400)
+
+
+def run_service(request, back: str, service, **kwargs):
+    try:
+        service(**kwargs)
+    except ValidationError as exc:
+        return refused(request, exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}, back)
+    return None
+
+
+def _year(request) -> int:
+    try:
+        return int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+
+
+# Policies --------------------------------------------------------------------------------------------
+
+
+class PolicyListView(PermissionRequiredMixin, View):
+    required_permission = "funding.view"
+
+    def get(self, request):
+        return self.page(request, forms.PolicyForm())
+
+    def page(self, request, form, status=200):
+        can_manage = has_permission(request.user, "funding.policy.manage")
+        return render(
+            request,
+            "funding/policy_list.html",
+            {
+                "policies": selectors.policy_list(),
+                "form": form if can_manage else None,
+                "can_manage": can_manage,
+            },
+            status=status,
+        )
+
+
+class PolicyCreateView(PolicyListView):
+    required_permission = "funding.policy.manage"
+
+    def post(self, request):
+        form = forms.PolicyForm(request.POST)
+        if not form.is_valid():
+            return self.page(request, form, status=400)
+        back = reverse("funding:policy-list")
+        return run_service(
+            request, back, services.policy_create, actor=request.user, **form.service_kwargs()
+        ) or redirect(back)
+
+
+class PolicyAdoptView(PermissionRequiredMixin, View):
+    required_permission = "funding.policy.manage"
+
+    def post(self, request, pk: int):
+        policy = scoping.get_in_scope_or_404(FundingPolicy.objects.all(), request.user, pk=pk)
+        back = reverse("funding:policy-list")
+        return run_service(
+            request, back, services.policy_adopt, actor=request.user, policy=policy
+        ) or redirect(back)
+
+
+# Runs ------------------------------------------------------------------------------------------------
+
+
+class RunListView(PermissionRequiredMixin, View):
+    required_permission = "funding.view"
+
+    def get(self, request):
+        year = timezone.localdate().year
+        committees = scoping.visible_committees(request.user)
+        return render(
+            request,
+            "funding/run_list.html",
+            {
+                "runs": selectors.run_list(),
+                "form": forms.RunForm(initial={"year": year}),
+                "can_run": has_permission(request.user, "funding.run"),
+                "figures": selectors.funding_figures(year, committees),
+            },
+        )
+
+
+class RunStartView(PermissionRequiredMixin, View):
+    required_permission = "funding.run"
+
+    def post(self, request):
+        back = reverse("funding:run-list")
+        form = forms.RunForm(request.POST)
+        if not form.is_valid():
+            return refused(request, form.errors, back)
+        year = form.cleaned_data["year"]
+        failed = run_service(request, back, services.allocation_run, actor=request.user, year=year)
+        if failed:
+            return failed
+        messages.success(request, f"{year} 年度经费已测算。")
+        return redirect(back)
+
+
+class RunMixin(PermissionRequiredMixin):
+    def get_run(self, pk: int) -> AllocationRun:
+        return scoping.get_in_scope_or_404(selectors.run_list(), self.request.user, pk=pk)
+
+
+class RunDetailView(RunMixin, View):
+    required_permission = "funding.view"
+
+    def get(self, request, pk: int):
+        run = self.get_run(pk)
+        allocations = selectors.allocation_list(request.user, run=run)
+        return render(
+            request,
+            "funding/run_detail.html",
+            {
+                "run": run,
+                "allocations": allocations,
+                "figures": selectors.funding_figures(run.year, scoping.visible_committees(request.user)),
+                "can_run": has_permission(request.user, "funding.run"),
+                "send_form": forms.SendForm(initial={"sent_on": timezone.localdate()}),
+            },
+        )
+
+
+class RunCloseView(RunMixin, View):
+    required_permission = "funding.run"
+
+    def post(self, request, pk: int):
+        run = self.get_run(pk)
+        back = reverse("funding:run-detail", args=[run.pk])
+        return run_service(
+            request, back, services.allocation_run_close, actor=request.user, run=run
+        ) or redirect(back)
+
+
+class RunSendView(RunMixin, View):
+    required_permission = "funding.run"
+
+    def post(self, request, pk: int):
+        run = self.get_run(pk)
+        back = reverse("funding:run-detail", args=[run.pk])
+        form = forms.SendForm(request.POST)
+        if not form.is_valid():
+            return refused(request, form.errors, back)
+        return run_service(
+            request, back, services.disbursement_send, actor=request.user, run=run, **form.cleaned_data
+        ) or redirect(back)
+
+
+# What-if ---------------------------------------------------------------------------------------------
+
+
+class CompareView(PermissionRequiredMixin, View):
+    required_permission = "funding.compare"
+
+    def get(self, request):
+        form = forms.CompareForm(request.GET or None)
+        comparison = None
+        if form.is_valid():
+            comparison = selectors.policy_compare(
+                request.user, policy_a=form.cleaned_data["a"], policy_b=form.cleaned_data["b"]
+            )
+        return render(
+            request,
+            "funding/compare.html",
+            {"form": form, "comparison": comparison, "chart": comparison.chart() if comparison else None},
+        )
+
+
+class CompareExportView(PermissionRequiredMixin, View):
+    required_permission = "funding.compare"
+
+    def get(self, request):
+        form = forms.CompareForm(request.GET)
+        back = reverse("funding:compare")
+        if not form.is_valid():
+            return refused(request, form.errors, back)
+        try:
+            export = services.policy_comparison_export(
+                actor=request.user, policy_a=form.cleaned_data["a"], policy_b=form.cleaned_data["b"]
+            )
+        except ValidationError as exc:
+            return refused(request, exc.message_dict, back)
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
+
+
+# Disbursement ----------------------------------------------------------------------------------------
+
+
+class DisbursementListView(PermissionRequiredMixin, View):
+    required_permission = "funding.view"
+
+    def get(self, request):
+        year = _year(request)
+        return render(
+            request,
+            "funding/disbursement_list.html",
+            {
+                "year": year,
+                "disbursements": selectors.disbursement_list(request.user, year=year),
+                "can_pass": has_permission(request.user, "funding.pass_on"),
+                "can_confirm": has_permission(request.user, "funding.confirm"),
+                "today": timezone.localdate(),
+            },
+        )
+
+
+class DisbursementStepView(PermissionRequiredMixin, View):
+    form_class = None
+    service = None
+
+    def post(self, request, pk: int):
+        rows = selectors.disbursement_list(request.user)
+        disbursement = scoping.get_in_scope_or_404(rows, request.user, pk=pk)
+        back = reverse("funding:disbursement-list") + f"?year={disbursement.allocation.run.year}"
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            return refused(request, form.errors, back)
+        return run_service(
+            request,
+            back,
+            type(self).service,
+            actor=request.user,
+            disbursement=disbursement,
+            **form.cleaned_data,
+        ) or redirect(back)
+
+
+class DisbursementPassOnView(DisbursementStepView):
+    required_permission = "funding.pass_on"
+    form_class = forms.PassOnForm
+    service = services.disbursement_pass_on
+
+
+class DisbursementConfirmView(DisbursementStepView):
+    required_permission = "funding.confirm"
+    form_class = forms.ConfirmForm
+    service = services.disbursement_confirm
+
+
+# Expenditure -----------------------------------------------------------------------------------------
+
+
+def funded_tasks(user, year: int):
+    ids = selectors.task_lines(user, year=year).values("task_id")
+    return Task.objects.filter(pk__in=ids).order_by("-submitted_at")
+
+
+class ExpenditureListView(PermissionRequiredMixin, View):
+    required_permission = "funding.view"
+
+    def get(self, request):
+        return self.page(request)
+
+    def page(self, request, form=None, status=200):
+        year = _year(request)
+        user = request.user
+        can_spend = has_permission(user, "funding.spend")
+        if can_spend and form is None:
+            form = forms.ExpenditureForm(
+                initial={"spent_on": timezone.localdate()}, tasks=funded_tasks(user, year)
+            )
+        return render(
+            request,
+            "funding/expenditure_list.html",
+            {
+                "year": year,
+                "form": form if can_spend else None,
+                "budgets": selectors.budgets(year, scoping.visible_committees(user)),
+                "task_lines": selectors.task_lines(user, year=year),
+                "expenditures": selectors.expenditure_list(user, year=year)[:200],
+            },
+            status=status,
+        )
+
+
+class ExpenditureCreateView(ExpenditureListView):
+    required_permission = "funding.spend"
+
+    def post(self, request):
+        user = request.user
+        form = forms.ExpenditureForm(
+            request.POST, request.FILES, tasks=funded_tasks(user, timezone.localdate().year)
+        )
+        if not form.is_valid():
+            return self.page(request, form, status=400)
+        back = reverse("funding:expenditure-list")
+        return run_service(
+            request,
+            back,
+            services.expenditure_record,
+            actor=user,
+            committee=user.committee,
+            **form.cleaned_data,
+        ) or redirect(back)
+
+
+class ReceiptView(PermissionRequiredMixin, View):
+    """Receipts live under MEDIA_ROOT, which is not served: only here, in scope, as attachments."""
+
+    required_permission = "funding.view"
+
+    def get(self, request, pk: int):
+        rows = scoping.scope_by_committee(Expenditure.objects.all(), request.user)
+        expenditure = scoping.get_in_scope_or_404(rows, request.user, pk=pk)
+        try:
+            handle = expenditure.receipt.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        return private_file_response(
+            request,
+            file=handle,
+            filename=f"支出{expenditure.pk}-票据{expenditure.receipt_extension}",
+            content_type=expenditure.receipt_content_type,
+            object_type=expenditure._meta.label_lower,
+            object_id=expenditure.pk,
+            details={"committee": expenditure.committee_id, "year": expenditure.year},
+        )
+
+
+# Audit -----------------------------------------------------------------------------------------------
+
+
+class AuditView(PermissionRequiredMixin, View):
+    required_permission = "funding.audit"
+
+    def get(self, request):
+        year = _year(request)
+        committees = scoping.visible_committees(request.user)
+        rows = selectors.budgets(year, committees)
+        flags = [f for r in rows for f in r.flags]
+        return render(
+            request,
+            "funding/audit.html",
+            {
+                "year": year,
+                "rows": rows,
+                "flags": flags,
+                "counts": selectors.flag_counts(year, committees),
+                "figures": selectors.funding_figures(year, committees),
+                "short": [r for r in rows if r.shortfall > 0],
+                "total_shortfall": sum((r.shortfall for r in rows), selectors.ZERO),
+            },
+        )

@@ -1,0 +1,427 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from community_admin.accounts import scoping
+from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core import reveals
+from community_admin.core.counting import CountCachedPaginator
+from community_admin.residents import exporters, selectors, services
+from community_admin.residents.filters import PersonFilter
+from community_admin.residents.forms import (
+    ConflictResolveForm,
+    EventForm,
+    HouseholdForm,
+    IdNumberSearchForm,
+    ImportForm,
+    PersonForm,
+    PersonRegisterForm,
+    RevealForm,
+    TransferForm,
+)
+from community_admin.residents.models import REGISTRY, Household, Person, RegistrationConflict
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_MAX_ROWS = 50_000
+ERR_ID_NOT_FOUND = "没有找到此号码的人员（或不在您的管辖范围内）。"
+ERR_EXPORT_TOO_BIG = "当前条件下有 {count} 人，超过直接下载的上限 {limit} 人：请用“后台导出”。"
+
+
+def _form_errors_from(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _unoffered_sensitive(request) -> dict:
+    """Sensitive fields posted by an account whose form does not offer them: handed to the service as posted,
+    which refuses each by name (services._refuse_unreadable_fields), rather than dropped without a word."""
+    if selectors.can_see_sensitive(request.user):
+        return {}
+    return {f: request.POST[f] for f in selectors.SENSITIVE_FIELDS if request.POST.get(f, "") != ""}
+
+
+def _person(request, pk) -> Person:
+    return scoping.get_in_scope_or_404(selectors.person_list(request.user), request.user, pk=pk)
+
+
+def _household(request, pk) -> Household:
+    return scoping.get_in_scope_or_404(selectors.household_list(request.user), request.user, pk=pk)
+
+
+class PersonListView(PermissionRequiredMixin, View):
+    """The filtered list (GET: name, address, tags... in the URL) and the search by full ID number (POST: the
+    number never goes into a URL, core.middleware.IdNumberInUrlMiddleware). One current match opens the
+    person's page; several records (a person who moved out and came back) are listed on the answer itself."""
+
+    required_permission = "residents.view"
+    paginate_by = 25
+
+    def get(self, request):
+        return self.render(request, id_form=IdNumberSearchForm())
+
+    def post(self, request):
+        id_form = IdNumberSearchForm(request.POST)
+        if not id_form.is_valid():
+            return self.render(request, id_form=id_form, status=400)
+        found = list(selectors.person_search_by_id_number(request.user, id_form.cleaned_data["id_number"]))
+        if len(found) == 1:
+            return redirect("residents:person-detail", pk=found[0].pk)
+        if not found:
+            id_form.add_error("id_number", ERR_ID_NOT_FOUND)
+        return self.render(request, id_form=id_form, found=found)
+
+    def render(self, request, *, id_form, found=None, status=200):
+        filterset = PersonFilter(
+            request.GET or None, queryset=selectors.person_list_paged(request.user), user=request.user
+        )
+        persons = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.none()
+        if not filterset.is_bound:
+            persons = filterset.queryset.filter(status__in=Person.ACTIVE_STATUSES)
+        page = CountCachedPaginator(persons, self.paginate_by, data=REGISTRY).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        return render(
+            request,
+            "residents/person_list.html",
+            {
+                "filter": filterset,
+                "id_form": id_form,
+                "found": found,
+                "page": page,
+                "query": query.urlencode(),
+                "can_register": has_permission(request.user, "residents.register"),
+                "can_import": has_permission(request.user, "residents.import"),
+                "can_see_conflicts": has_permission(request.user, "residents.conflicts"),
+                "can_export": has_permission(request.user, "residents.export") and found is None,
+                "export_in_background": page.paginator.count > EXPORT_MAX_ROWS,
+                "export_query": query.urlencode(),
+                "sensitive": selectors.can_see_sensitive(request.user),
+            },
+            status=status,
+        )
+
+
+class PersonExportView(PermissionRequiredMixin, View):
+    """The filtered list as xlsx, ID numbers masked, sensitive columns only for the roles that see them."""
+
+    required_permission = "residents.export"
+
+    def get(self, request):
+        filterset = PersonFilter(
+            request.GET or None, queryset=selectors.person_list(request.user), user=request.user
+        )
+        if filterset.is_bound and not filterset.is_valid():
+            messages.error(request, "；".join(e for errs in filterset.form.errors.values() for e in errs))
+            return redirect("residents:person-list")
+        persons = (
+            filterset.qs
+            if filterset.is_bound
+            else filterset.queryset.filter(status__in=Person.ACTIVE_STATUSES)
+        )
+        count = persons.count()
+        if count > EXPORT_MAX_ROWS:
+            messages.error(request, ERR_EXPORT_TOO_BIG.format(limit=EXPORT_MAX_ROWS, count=count))
+            return redirect(f"{reverse('residents:person-list')}?{request.GET.urlencode()}")
+        sensitive = selectors.can_see_sensitive(request.user)
+        file = services.persons_export(actor=request.user, persons=persons, sensitive=sensitive)
+        name = f"人员名单-{timezone.localdate():%Y%m%d}.xlsx"
+        return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)
+
+
+class PersonDetailView(PermissionRequiredMixin, View):
+    required_permission = "residents.view"
+
+    def get(self, request, pk):
+        return self.render(request, _person(request, pk))
+
+    def render(self, request, person, *, revealed=None, reveal_form=None, status=200, **forms):
+        user = request.user
+        return render(
+            request,
+            "residents/person_detail.html",
+            {
+                "person": person,
+                "history": selectors.person_history(person),
+                "members": person.household.members.order_by("id"),
+                "sensitive": selectors.can_see_sensitive(user),
+                "can_edit": person.is_active and has_permission(user, "residents.edit"),
+                "can_reveal": has_permission(user, "residents.reveal_id"),
+                "revealed": revealed,
+                "reveal_form": reveal_form or RevealForm(),
+                "move_out_form": forms.get("move_out") or EventForm(prefix="move_out"),
+                "death_form": forms.get("death") or EventForm(prefix="death"),
+                "transfer_form": forms.get("transfer") or TransferForm(prefix="transfer"),
+            },
+            status=status,
+        )
+
+
+class PersonRevealView(PermissionRequiredMixin, View):
+    required_permission = "residents.reveal_id"
+
+    def post(self, request, pk):
+        person = _person(request, pk)
+        form = RevealForm(request.POST)
+        detail = PersonDetailView()
+        if form.is_valid():
+            try:
+                revealed = services.person_reveal_id(
+                    actor=request.user, person=person, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            except reveals.RevealLimitExceeded as exc:
+                form.add_error(None, exc.message)
+                return detail.render(request, person, reveal_form=form, status=429)
+            else:
+                response = detail.render(request, person, revealed=revealed)
+                response["Cache-Control"] = "no-store"
+                return response
+        return detail.render(request, person, reveal_form=form, status=400)
+
+
+class PersonEventView(PermissionRequiredMixin, View):
+    """Move out, death or transfer, posted from the person's page."""
+
+    required_permission = "residents.edit"
+    kind = ""
+
+    def post(self, request, pk):
+        person = _person(request, pk)
+        form_class = TransferForm if self.kind == "transfer" else EventForm
+        form = form_class(request.POST, prefix=self.kind)
+        if form.is_valid():
+            try:
+                self.apply(request, person, form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, "变动已登记。")
+                return redirect("residents:person-detail", pk=person.pk)
+        return PersonDetailView().render(request, person, status=400, **{self.kind: form})
+
+    def apply(self, request, person, data):
+        if self.kind == "move_out":
+            services.person_move_out(
+                actor=request.user,
+                person=person,
+                happened_on=data["happened_on"],
+                destination=data["destination"],
+            )
+        elif self.kind == "death":
+            services.person_record_death(actor=request.user, person=person, happened_on=data["happened_on"])
+        else:
+            code = data["committee_code"] or person.committee.code
+            target = (
+                selectors.household_list(request.user)
+                .filter(committee__code=code, number=data["household_number"])
+                .first()
+            )
+            if target is None:
+                raise ValidationError(
+                    {"household_number": "新户编号：在该社区中不存在或不在您的管辖范围内。"}
+                )
+            services.person_transfer(
+                actor=request.user, person=person, to_household=target, happened_on=data["happened_on"]
+            )
+
+
+class PersonRegisterView(PermissionRequiredMixin, View):
+    required_permission = "residents.register"
+
+    def get(self, request, pk):
+        household = _household(request, pk)
+        form = PersonRegisterForm(sensitive=selectors.can_see_sensitive(request.user))
+        return render(request, "residents/person_form.html", {"form": form, "household": household})
+
+    def post(self, request, pk):
+        household = _household(request, pk)
+        form = PersonRegisterForm(request.POST, sensitive=selectors.can_see_sensitive(request.user))
+        if form.is_valid():
+            data = {
+                k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("marital_status",)
+            }
+            data.setdefault("moved_in_on", None)
+            data.update(_unoffered_sensitive(request))
+            try:
+                person = services.person_register(actor=request.user, household=household, **data)
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, f"已登记：{person.name}")
+                return redirect("residents:household-detail", pk=household.pk)
+        return render(
+            request, "residents/person_form.html", {"form": form, "household": household}, status=400
+        )
+
+
+class PersonEditView(PermissionRequiredMixin, View):
+    required_permission = "residents.edit"
+
+    def get(self, request, pk):
+        person = _person(request, pk)
+        initial = {f: getattr(person, f) for f in services.PERSON_EDITABLE_FIELDS}
+        initial["id_number"] = ""  # never prefilled: typing a corrected number is the only way to change it
+        for field in Person.ID_BEARING_FIELDS:  # shown masked; sent back unchanged, they stay (services)
+            initial[field] = getattr(person, f"{field}_masked")
+        form = PersonForm(initial=initial, sensitive=selectors.can_see_sensitive(request.user))
+        form.fields["id_number"].required = False
+        form.fields["id_number"].help_text = f"现为 {person.id_number_masked}；更正时填写完整号码，否则留空"
+        return render(request, "residents/person_form.html", {"form": form, "person": person})
+
+    def post(self, request, pk):
+        person = _person(request, pk)
+        form = PersonForm(request.POST, sensitive=selectors.can_see_sensitive(request.user))
+        form.fields["id_number"].required = False
+        if form.is_valid():
+            changes = {
+                f: v for f, v in form.cleaned_data.items() if f != "id_number" and v != getattr(person, f)
+            }
+            if form.cleaned_data["id_number"]:
+                changes["id_number"] = form.cleaned_data["id_number"]
+            changes.update(_unoffered_sensitive(request))
+            try:
+                services.person_update(actor=request.user, person=person, changes=changes)
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, "已保存。")
+                return redirect("residents:person-detail", pk=person.pk)
+        return render(request, "residents/person_form.html", {"form": form, "person": person}, status=400)
+
+
+class HouseholdCreateView(PermissionRequiredMixin, View):
+    required_permission = "residents.register"
+
+    def get(self, request):
+        form = HouseholdForm(committees=scoping.visible_committees(request.user))
+        return render(request, "residents/household_form.html", {"form": form})
+
+    def post(self, request):
+        form = HouseholdForm(request.POST, committees=scoping.visible_committees(request.user))
+        if form.is_valid():
+            try:
+                household = services.household_create(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, f"已建户：{household}")
+                return redirect("residents:household-detail", pk=household.pk)
+        return render(request, "residents/household_form.html", {"form": form}, status=400)
+
+
+class HouseholdDetailView(PermissionRequiredMixin, View):
+    required_permission = "residents.view"
+
+    def get(self, request, pk):
+        household = _household(request, pk)
+        return render(
+            request,
+            "residents/household_detail.html",
+            {
+                "household": household,
+                "members": household.members.order_by("id"),
+                "can_register": has_permission(request.user, "residents.register"),
+            },
+        )
+
+
+class ImportTemplateView(PermissionRequiredMixin, View):
+    required_permission = "residents.import"
+
+    def get(self, request):
+        return FileResponse(
+            exporters.ImportTemplate().write(),
+            as_attachment=True,
+            filename="人口导入模板.xlsx",
+            content_type=XLSX,
+        )
+
+
+class ImportView(PermissionRequiredMixin, View):
+    required_permission = "residents.import"
+
+    def get(self, request):
+        form = ImportForm(committees=scoping.visible_committees(request.user))
+        return render(request, "residents/import.html", {"form": form})
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES, committees=scoping.visible_committees(request.user))
+        if not form.is_valid():
+            return render(request, "residents/import.html", {"form": form}, status=400)
+        data = form.cleaned_data
+        result = services.residents_import(
+            actor=request.user,
+            committee=data["committee"],
+            file=data["file"],
+            file_name=data["file"].name,
+            dry_run=data["dry_run"],
+        )
+        status = 400 if result.errors else 200
+        return render(
+            request,
+            "residents/import.html",
+            {"form": form, "result": result, "dry_run": data["dry_run"], "committee": data["committee"]},
+            status=status,
+        )
+
+
+class ConflictListView(PermissionRequiredMixin, View):
+    """Registrations held because the number is active in a committee the registering account does not see:
+    the registering committee's street and the bureau see where it is registered, and resolve them."""
+
+    required_permission = "residents.conflicts"
+    paginate_by = 50
+
+    def get(self, request):
+        return self.render(request)
+
+    def render(self, request, *, failed=None, form=None, status=200):
+        shown = request.GET.get("status", RegistrationConflict.Status.OPEN)
+        conflicts = selectors.registration_conflicts(request.user)
+        if shown in RegistrationConflict.Status.values:
+            conflicts = conflicts.filter(status=shown)
+        page = Paginator(conflicts, self.paginate_by).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "residents/conflict_list.html",
+            {
+                "page": page,
+                "shown": shown,
+                "statuses": RegistrationConflict.Status.choices,
+                "failed": failed,
+                "failed_form": form,
+            },
+            status=status,
+        )
+
+
+class ConflictResolveView(PermissionRequiredMixin, View):
+    required_permission = "residents.conflicts"
+
+    def post(self, request, pk):
+        conflict = scoping.get_in_scope_or_404(
+            selectors.registration_conflicts(request.user), request.user, pk=pk
+        )
+        form = ConflictResolveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.registration_conflict_resolve(
+                    actor=request.user, conflict=conflict, resolution=form.cleaned_data["resolution"]
+                )
+            except ValidationError as exc:
+                _form_errors_from(form, exc)
+            else:
+                messages.success(request, "已处理。")
+                return redirect("residents:conflict-list")
+        return ConflictListView().render(request, failed=conflict.pk, form=form, status=400)

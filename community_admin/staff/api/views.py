@@ -1,0 +1,307 @@
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from community_admin.accounts import scoping
+from community_admin.accounts.api.views import ScopedObjectMixin
+from community_admin.core import reveals
+from community_admin.core.openapi import SingleObjectSchema
+from community_admin.staff import selectors, services
+from community_admin.staff.api import serializers as s
+from community_admin.staff.models import Departure, EvaluationRound, Payroll, Post, Secondment, Worker
+
+
+def call(service, **kwargs):
+    """Run a service; its field errors become a 400 naming the field."""
+    try:
+        return service(**kwargs)
+    except DjangoValidationError as exc:
+        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+
+
+class WorkerViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Community workers in scope; ID numbers masked (revealing one is a separate, audited call)."""
+
+    required_permission = {
+        "list": "staff.view",
+        "retrieve": "staff.view",
+        "create": "staff.manage",
+        "reveal_id_number": "staff.reveal_id",
+    }
+    serializer_class = s.WorkerOutputSerializer
+    queryset = Worker.objects.none()
+    filterset_fields = ["status", "education", "sex"]
+    search_fields = ["name"]
+    ordering_fields = ["name", "hire_date", "birth_date"]
+
+    def get_queryset(self):
+        return selectors.worker_list(self.request.user, post=self.request.query_params.get("post", ""))
+
+    @extend_schema(request=s.WorkerInputSerializer, responses={201: s.WorkerOutputSerializer})
+    def create(self, request):
+        data = s.WorkerInputSerializer(data=request.data, committees=scoping.visible_committees(request.user))
+        data.is_valid(raise_exception=True)
+        worker = call(services.worker_create, actor=request.user, **data.validated_data)
+        return Response(s.WorkerOutputSerializer(worker).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.WorkerRevealInputSerializer,
+        responses={
+            200: s.WorkerRevealOutputSerializer,
+            429: OpenApiResponse(description="超过每小时查看次数上限"),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="reveal-id-number")
+    def reveal_id_number(self, request, pk=None):
+        worker = self.get_object()
+        data = s.WorkerRevealInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            number = call(
+                services.worker_reveal_id_number, actor=request.user, worker=worker, **data.validated_data
+            )
+        except reveals.RevealLimitExceeded as exc:
+            raise reveals.api_refusal(exc) from exc
+        response = Response({"id_number": number})
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class StaffingViewSet(viewsets.GenericViewSet):
+    """Staffing norms against actual staff per committee, per street and in total; seconded workers are absent."""
+
+    required_permission = "staff.view"
+    serializer_class = s.StaffingSerializer
+    pagination_class = None
+    schema = SingleObjectSchema()
+
+    def get_queryset(self):
+        return scoping.visible_committees(self.request.user)
+
+    def list(self, request):
+        rows = selectors.staffing_gaps(self.get_queryset())
+        data = {
+            "total": selectors.staffing_totals(rows),
+            "streets": selectors.staffing_by_street(rows),
+            "committees": rows,
+        }
+        return Response(s.StaffingSerializer(data).data)
+
+
+STEP_INPUTS = {
+    "opinion": s.OpinionInputSerializer,
+    "approve": s.ApproveInputSerializer,
+    "file": s.FileInputSerializer,
+    "activate": s.ActivateInputSerializer,
+    "end": s.EndInputSerializer,
+    "reject": s.RejectInputSerializer,
+}
+
+
+class SecondmentViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Secondments step by step: request, both opinions, district approval, both filings, start, end — or reject."""
+
+    required_permission = {
+        "list": "staff.view",
+        "retrieve": "staff.view",
+        "create": "staff.secondment.manage",
+        "opinion": "staff.secondment.manage",
+        "approve": "staff.secondment.approve",
+        "file": "staff.secondment.approve",
+        "activate": "staff.secondment.manage",
+        "end": "staff.secondment.manage",
+        "reject": "staff.secondment.manage",
+    }
+    serializer_class = s.SecondmentOutputSerializer
+    queryset = Secondment.objects.none()
+    filterset_fields = ["state"]
+
+    def get_queryset(self):
+        return selectors.secondment_list(self.request.user).prefetch_related("opinions")
+
+    @extend_schema(request=s.SecondmentInputSerializer, responses={201: s.SecondmentOutputSerializer})
+    def create(self, request):
+        workers = selectors.worker_list(request.user, post=Post.SOCIAL_WORKER, status=Worker.Status.ACTIVE)
+        data = s.SecondmentInputSerializer(data=request.data, workers=workers)
+        data.is_valid(raise_exception=True)
+        secondment = call(services.secondment_request, actor=request.user, **data.validated_data)
+        return Response(s.SecondmentOutputSerializer(secondment).data, status=status.HTTP_201_CREATED)
+
+    def _step(self, request, name, service, **fixed):
+        secondment = self.get_object()
+        data = STEP_INPUTS[name](data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if name == "opinion":
+            values["upload"] = values.pop("file")
+        call(service, actor=request.user, secondment=secondment, **values)
+        return Response(s.SecondmentOutputSerializer(self.get_queryset().get(pk=secondment.pk)).data)
+
+    @extend_schema(
+        request={
+            "multipart/form-data": s.OpinionInputSerializer,
+            "application/json": s.OpinionInputSerializer,
+        },
+        responses=s.SecondmentOutputSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def opinion(self, request, pk=None):
+        return self._step(request, "opinion", services.secondment_attach_opinion)
+
+    @extend_schema(request=s.ApproveInputSerializer, responses=s.SecondmentOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._step(request, "approve", services.secondment_approve)
+
+    @extend_schema(request=s.FileInputSerializer, responses=s.SecondmentOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def file(self, request, pk=None):
+        return self._step(request, "file", services.secondment_file)
+
+    @extend_schema(request=s.ActivateInputSerializer, responses=s.SecondmentOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        return self._step(request, "activate", services.secondment_activate)
+
+    @extend_schema(request=s.EndInputSerializer, responses=s.SecondmentOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        return self._step(request, "end", services.secondment_end)
+
+    @extend_schema(request=s.RejectInputSerializer, responses=s.SecondmentOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._step(request, "reject", services.secondment_reject)
+
+
+class PayrollViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Monthly payrolls per committee: computed by the service from the year's policy, exported as xlsx."""
+
+    required_permission = {
+        "list": "staff.pay.view",
+        "retrieve": "staff.pay.view",
+        "export": "staff.pay.view",
+        "compute": "staff.pay.compute",
+    }
+    serializer_class = s.PayrollOutputSerializer
+    queryset = Payroll.objects.none()
+    filterset_fields = ["year", "month"]
+
+    def get_queryset(self):
+        return selectors.payroll_list(self.request.user).order_by("-year", "-month", "committee__code")
+
+    def get_serializer_class(self):
+        return s.PayrollDetailSerializer if self.action == "retrieve" else s.PayrollOutputSerializer
+
+    @extend_schema(request=s.PayrollComputeInputSerializer, responses={201: s.PayrollDetailSerializer})
+    @action(detail=False, methods=["post"])
+    def compute(self, request):
+        data = s.PayrollComputeInputSerializer(
+            data=request.data, committees=scoping.visible_committees(request.user)
+        )
+        data.is_valid(raise_exception=True)
+        payroll = call(services.payroll_compute, actor=request.user, **data.validated_data)
+        payroll = self.get_queryset().get(pk=payroll.pk)
+        return Response(s.PayrollDetailSerializer(payroll).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY
+        }
+    )
+    @action(detail=True, methods=["get"])
+    def export(self, request, pk=None):
+        export = services.payroll_export(actor=request.user, payroll=self.get_object())
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        return response
+
+
+class EvaluationViewSet(viewsets.GenericViewSet):
+    """Yearly 德能勤绩廉 scores by resident representatives, and each social worker's averages."""
+
+    required_permission = {"list": "staff.view", "score": "staff.evaluate"}
+    serializer_class = s.EvaluationResultSerializer
+    queryset = EvaluationRound.objects.none()
+
+    @extend_schema(responses=s.EvaluationResultSerializer(many=True))
+    def list(self, request):
+        year = request.query_params.get("year")
+        rounds = selectors.evaluation_rounds()
+        round_ = rounds.filter(year=year).first() if year and year.isdigit() else rounds.first()
+        results = selectors.evaluation_results(request.user, round=round_) if round_ else []
+        page = self.paginate_queryset(results)
+        return self.get_paginated_response(s.EvaluationResultSerializer(page, many=True).data)
+
+    @extend_schema(request=s.ScoreInputSerializer, responses={201: None})
+    @action(detail=False, methods=["post"])
+    def score(self, request):
+        workers = selectors.worker_list(request.user, post=Post.SOCIAL_WORKER, status="current")
+        data = s.ScoreInputSerializer(data=request.data, workers=workers)
+        data.is_valid(raise_exception=True)
+        round_ = selectors.evaluation_rounds().filter(year=data.validated_data["year"]).first()
+        if round_ is None:
+            raise ValidationError({"year": "该年度测评不存在。"})
+        score = call(
+            services.evaluation_score_record,
+            actor=request.user,
+            round=round_,
+            worker=data.validated_data["worker"],
+            representative=data.validated_data["representative"],
+            scores=data.scores(),
+        )
+        return Response({"id": score.pk}, status=status.HTTP_201_CREATED)
+
+
+class TurnoverViewSet(viewsets.GenericViewSet):
+    """Resignations and retirements per year, per street and in total; resignations in the last 12 months."""
+
+    required_permission = "staff.view"
+    serializer_class = s.TurnoverSerializer
+    pagination_class = None
+    schema = SingleObjectSchema()
+    queryset = Departure.objects.none()
+
+    def list(self, request):
+        today = timezone.localdate()
+        years = [today.year - 2, today.year - 1, today.year]
+        by_street, totals = selectors.turnover_by_year(request.user, years=years)
+        data = {
+            "last_twelve_months": selectors.resignations_since(
+                request.user, since=today - timedelta(days=365)
+            ),
+            "totals": totals,
+            "streets": by_street,
+        }
+        return Response(s.TurnoverSerializer(data).data)
+
+
+class RetirementViewSet(viewsets.GenericViewSet):
+    """Workers reaching the legal retirement age within `months` (default 12) months."""
+
+    required_permission = "staff.view"
+    serializer_class = s.RetirementDueSerializer
+    queryset = Worker.objects.none()
+
+    @extend_schema(responses=s.RetirementDueSerializer(many=True))
+    def list(self, request):
+        months = request.query_params.get("months", "12")
+        if not months.isdigit() or not 0 < int(months) <= 120:
+            raise ValidationError({"months": "months 应为 1 至 120 的整数。"})
+        due = selectors.retirement_due(request.user, as_of=timezone.localdate(), within_months=int(months))
+        page = self.paginate_queryset(due)
+        return self.get_paginated_response(s.RetirementDueSerializer(page, many=True).data)

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class FundingConfig(AppConfig):
-    name = "funding"
-    label = "funding"
-    verbose_name = "社区经费"
