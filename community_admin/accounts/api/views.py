@@ -1,9 +1,7 @@
-"""What every app's API views share: single objects through the scoping module's one 404 rule, and the
-services' Django ValidationError as DRF's 400 naming the field."""
+"""What every app's API views share: single objects through the scoping module's one 404 rule. (The services'
+Django ValidationError and PermissionDenied answer through the one exception handler, core/api_errors.py.)"""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
 from community_admin.accounts import scoping
 
@@ -16,12 +14,6 @@ class ScopedObjectMixin:
         obj = scoping.get_in_scope_or_404(self.get_queryset(), self.request.user, **lookup)
         self.check_object_permissions(self.request, obj)
         return obj
-
-
-def drf_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(
-        exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-    )
 
 
 class WholeIdField(serializers.PrimaryKeyRelatedField):

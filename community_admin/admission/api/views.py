@@ -4,6 +4,7 @@ import json
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
@@ -130,13 +131,9 @@ class TaskViewSet(
     def create(self, request, *args, **kwargs):
         key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
         if not key:
-            return Response(
-                {"idempotency_key": [ERR_IDEMPOTENCY_MISSING]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            raise ValidationError({"idempotency_key": [ERR_IDEMPOTENCY_MISSING]})
         if len(key) > IDEMPOTENCY_KEY_MAX:
-            return Response(
-                {"idempotency_key": [ERR_IDEMPOTENCY_TOO_LONG]}, status=status.HTTP_400_BAD_REQUEST
-            )
+            raise ValidationError({"idempotency_key": [ERR_IDEMPOTENCY_TOO_LONG]})
         serializer = TaskInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -1,16 +1,14 @@
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
+from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.certificates import selectors, services
 from community_admin.certificates.api import serializers as s
 from community_admin.certificates.models import Certificate, CertificateType, Refusal
@@ -86,18 +84,13 @@ class CertificateViewSet(
             for i, item in enumerate(ct.required_evidence)
             if request.FILES.getlist(f"evidence_{i}")
         }
-        try:
-            result = services.certificate_issue(
-                actor=request.user,
-                person=person,
-                certificate_type=ct,
-                purpose=data.validated_data["purpose"],
-                evidence=evidence,
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        result = services.certificate_issue(
+            actor=request.user,
+            person=person,
+            certificate_type=ct,
+            purpose=data.validated_data["purpose"],
+            evidence=evidence,
+        )
         if result.refused:
             refusal = result.refusal
             body = {
@@ -118,14 +111,9 @@ class CertificateViewSet(
         cert = self.get_object()
         data = s.VoidInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            cert = services.certificate_void(
-                actor=request.user, certificate=cert, reason=data.validated_data["reason"]
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from exc
+        cert = services.certificate_void(
+            actor=request.user, certificate=cert, reason=data.validated_data["reason"]
+        )
         return Response(s.CertificateOutputSerializer(cert).data)
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})

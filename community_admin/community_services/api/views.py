@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -9,7 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
-from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
+from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.community_services import selectors, services
 from community_admin.community_services.api import serializers as s
 from community_admin.community_services.balance import Period
@@ -28,13 +27,6 @@ ERR_PERSON = "人员：不存在或不在您的管辖范围内。"
 ERR_ORGANISATION = "协办社会组织：不存在或不在您的管辖范围内。"
 ERR_VOLUNTEER = "志愿者：不存在或不在您的管辖范围内。"
 ERR_PERIOD = "期间：year 须为 2000–2100 的年份，month 须为 1–12。"
-
-
-def _call(service, **kwargs):
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise drf_error(exc) from exc
 
 
 def _person(request, pk: int, field: str = "person") -> Person:
@@ -84,7 +76,7 @@ class VisitViewSet(_Base):
         )
         if household is None:
             raise ValidationError({"household": [ERR_HOUSEHOLD]})
-        visit = _call(services.visit_record, actor=request.user, household=household, **fields)
+        visit = services.visit_record(actor=request.user, household=household, **fields)
         return Response(s.VisitOutputSerializer(visit).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.FollowUpCloseInputSerializer, responses=s.VisitOutputSerializer)
@@ -93,7 +85,7 @@ class VisitViewSet(_Base):
         visit = self.get_object()
         data = s.FollowUpCloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        visit = _call(services.visit_follow_up_close, actor=request.user, visit=visit, **data.validated_data)
+        visit = services.visit_follow_up_close(actor=request.user, visit=visit, **data.validated_data)
         return Response(s.VisitOutputSerializer(visit).data)
 
 
@@ -135,8 +127,7 @@ class ActivityViewSet(_Base):
         if len(people) != len(set(ids)):
             raise ValidationError({"participant_ids": [ERR_PERSON]})
         fields["organisation"] = organisation
-        activity = _call(
-            services.activity_create,
+        activity = services.activity_create(
             actor=request.user,
             committee=request.user.committee,
             participants=people,
@@ -157,8 +148,7 @@ class ActivityViewSet(_Base):
         data = s.AttachmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        attachment = _call(
-            services.activity_attachment_add,
+        attachment = services.activity_attachment_add(
             actor=request.user,
             activity=activity,
             upload=upload,
@@ -175,8 +165,7 @@ class ActivityViewSet(_Base):
         volunteer = selectors.volunteer_list(request.user).filter(pk=data.validated_data["volunteer"]).first()
         if volunteer is None:
             raise ValidationError({"volunteer": [ERR_VOLUNTEER]})
-        _call(
-            services.volunteer_hours_log,
+        services.volunteer_hours_log(
             actor=request.user,
             volunteer=volunteer,
             activity=activity,
@@ -203,7 +192,7 @@ class VolunteerViewSet(_Base):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         person = _person(request, fields.pop("person"))
-        volunteer = _call(services.volunteer_register, actor=request.user, person=person, **fields)
+        volunteer = services.volunteer_register(actor=request.user, person=person, **fields)
         return Response(
             s.VolunteerOutputSerializer(self.get_queryset().get(pk=volunteer.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -240,8 +229,7 @@ class OrganisationViewSet(_Base):
     def create(self, request, *args, **kwargs):
         data = s.OrganisationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        organisation = _call(
-            services.organisation_create,
+        organisation = services.organisation_create(
             actor=request.user,
             committee=request.user.committee,
             **data.validated_data,
@@ -256,8 +244,7 @@ class OrganisationViewSet(_Base):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         person = _person(request, fields.pop("person"))
-        _call(
-            services.organisation_member_add,
+        services.organisation_member_add(
             actor=request.user,
             organisation=organisation,
             person=person,
@@ -271,8 +258,7 @@ class OrganisationViewSet(_Base):
         organisation = self.get_object()
         data = s.SupportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
-            services.organisation_support_record,
+        services.organisation_support_record(
             actor=request.user,
             organisation=organisation,
             **data.validated_data,

@@ -1,4 +1,3 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -17,14 +16,6 @@ READ = (ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 YEAR = OpenApiParameter("year", int, description="年度（默认本年）")
 
 
-def call(service, **kwargs):
-    """Run a service; its field errors become a 400 naming the field."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
-
-
 def year_param(request) -> int | None:
     value = request.query_params.get("year")
     if value in (None, ""):
@@ -32,7 +23,7 @@ def year_param(request) -> int | None:
     try:
         return int(value)
     except ValueError:
-        raise ValidationError({"year": "年度应为整数。"}) from None
+        raise ValidationError({"year": ["年度应为整数。"]}) from None
 
 
 class PolicyViewSet(*READ):
@@ -52,13 +43,13 @@ class PolicyViewSet(*READ):
     def create(self, request):
         data = s.PolicyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        policy = call(services.policy_create, actor=request.user, **data.validated_data)
+        policy = services.policy_create(actor=request.user, **data.validated_data)
         return Response(s.PolicyOutputSerializer(policy).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.PolicyOutputSerializer)
     @action(detail=True, methods=["post"])
     def adopt(self, request, pk=None):
-        policy = call(services.policy_adopt, actor=request.user, policy=self.get_object())
+        policy = services.policy_adopt(actor=request.user, policy=self.get_object())
         return Response(s.PolicyOutputSerializer(policy).data)
 
 
@@ -82,13 +73,13 @@ class AllocationRunViewSet(*READ):
     def create(self, request):
         data = s.RunInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = call(services.allocation_run, actor=request.user, **data.validated_data)
+        run = services.allocation_run(actor=request.user, **data.validated_data)
         return Response(s.RunOutputSerializer(run).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.RunOutputSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        run = call(services.allocation_run_close, actor=request.user, run=self.get_object())
+        run = services.allocation_run_close(actor=request.user, run=self.get_object())
         return Response(s.RunOutputSerializer(run).data)
 
     @extend_schema(request=s.SendInputSerializer, responses=s.RunOutputSerializer)
@@ -97,7 +88,7 @@ class AllocationRunViewSet(*READ):
         run = self.get_object()
         data = s.SendInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        call(services.disbursement_send, actor=request.user, run=run, **data.validated_data)
+        services.disbursement_send(actor=request.user, run=run, **data.validated_data)
         return Response(s.RunOutputSerializer(run).data)
 
 
@@ -135,8 +126,7 @@ class DisbursementViewSet(*READ):
         disbursement = self.get_object()
         data = s.PassOnInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = call(
-            services.disbursement_pass_on,
+        d = services.disbursement_pass_on(
             actor=request.user,
             disbursement=disbursement,
             **data.validated_data,
@@ -149,8 +139,7 @@ class DisbursementViewSet(*READ):
         disbursement = self.get_object()
         data = s.ConfirmInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = call(
-            services.disbursement_confirm,
+        d = services.disbursement_confirm(
             actor=request.user,
             disbursement=disbursement,
             **data.validated_data,
@@ -174,8 +163,7 @@ class ExpenditureViewSet(*READ, mixins.CreateModelMixin):
     def create(self, request):
         data = s.ExpenditureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        e = call(
-            services.expenditure_record,
+        e = services.expenditure_record(
             actor=request.user,
             committee=request.user.committee,
             **data.validated_data,

@@ -6,7 +6,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
@@ -45,10 +44,11 @@ def _token(request) -> ApiToken | None:
     return request.auth if isinstance(request.auth, ApiToken) else None
 
 
-def _conflict_or_invalid(exc: DjangoValidationError) -> Response | None:
-    if getattr(exc, "code", None) == "duplicate":
-        return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
-    raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
+def _conflict(exc: DjangoValidationError) -> Response:
+    """The same job already active is a 409; any other refusal answers 400 through the exception handler."""
+    if getattr(exc, "code", None) != "duplicate":
+        raise exc
+    return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
 
 
 class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -107,7 +107,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
             record_denied(request.user, kind.permission, request.path)
             raise
         except DjangoValidationError as exc:
-            return _conflict_or_invalid(exc)
+            return _conflict(exc)
         body = JobOutputSerializer(started.job, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_200_OK if started.joined else status.HTTP_201_CREATED)
 
@@ -118,7 +118,7 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         try:
             job = services.job_retry(actor=request.user, job=job)
         except DjangoValidationError as exc:
-            return _conflict_or_invalid(exc)
+            return _conflict(exc)
         return Response(self.get_serializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(

@@ -7,8 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
+from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.accounts.models import Role
+from community_admin.core.api_errors import validation_detail
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.api import serializers as s
 from community_admin.ledgers.derived import DERIVATIONS
@@ -25,7 +26,7 @@ ENTRY_FIELDS = {"book", "committee", "period", "non_field_errors"}
 def data_error(exc: DjangoValidationError) -> ValidationError:
     """The services name a row's columns; in the API those are keys of the `data` field, so their errors go
     under "data" (a client sent `data`, not `address`)."""
-    errors = drf_error(exc).detail
+    errors = validation_detail(exc)
     columns = {k: v for k, v in errors.items() if k not in ENTRY_FIELDS}
     outer = {k: v for k, v in errors.items() if k in ENTRY_FIELDS}
     if columns:
@@ -73,10 +74,7 @@ class BookViewSet(
             page = self.paginate_queryset(values)
             rows = [derivation.row_of(v, today) for v in page]
         else:
-            try:
-                key = periods.clean_key(book, query.validated_data.get("period"), today=today)
-            except DjangoValidationError as exc:
-                raise drf_error(exc) from exc
+            key = periods.clean_key(book, query.validated_data.get("period"), today=today)
             entries = selectors.book_entries(request.user, book, committee, key).order_by("id")
             page = self.paginate_queryset(entries)
             rows = list(manual_rows(entries.filter(pk__in=[e.pk for e in page]), book))
@@ -181,10 +179,7 @@ class EntryViewSet(
 
     def destroy(self, request, *args, **kwargs):
         entry = self.get_object()
-        try:
-            services.entry_remove(actor=request.user, entry=entry)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        services.entry_remove(actor=request.user, entry=entry)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses=s.RevisionOutputSerializer(many=True))
@@ -223,12 +218,9 @@ class PeriodViewSet(
         if book is None:
             raise ValidationError({"book": [ERR_BOOK]})
         committee = committee_for(request.user, book, data.validated_data.get("committee"))
-        try:
-            period = services.period_close(
-                actor=request.user, book=book, committee=committee, period_key=data.validated_data["period"]
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        period = services.period_close(
+            actor=request.user, book=book, committee=committee, period_key=data.validated_data["period"]
+        )
         return Response(s.PeriodOutputSerializer(period).data)
 
     @extend_schema(request=s.PeriodReopenSerializer, responses=s.PeriodOutputSerializer)
@@ -237,12 +229,9 @@ class PeriodViewSet(
         period = self.get_object()
         data = s.PeriodReopenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            period = services.period_reopen(
-                actor=request.user, period=period, reason=data.validated_data["reason"]
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        period = services.period_reopen(
+            actor=request.user, period=period, reason=data.validated_data["reason"]
+        )
         return Response(s.PeriodOutputSerializer(period).data)
 
 

@@ -1,6 +1,5 @@
 import dataclasses
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -9,9 +8,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
-from community_admin.accounts.api.views import ScopedObjectMixin, drf_error
+from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.accounts.models import Role
-from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPagination
 from community_admin.core.pagination import PageNumberPagination
 from community_admin.residents import selectors, services
@@ -64,10 +62,7 @@ class HouseholdViewSet(
             committee = committees.filter(code=code).first() if code else None
             if committee is None:
                 raise ValidationError({"committee": ["社区代码：不存在或不在您的管辖范围内。"]})
-        try:
-            household = services.household_create(actor=request.user, committee=committee, **fields)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        household = services.household_create(actor=request.user, committee=committee, **fields)
         return Response(s.HouseholdOutputSerializer(household).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.HouseholdUpdateSerializer, responses=s.HouseholdOutputSerializer)
@@ -75,12 +70,9 @@ class HouseholdViewSet(
         household = self.get_object()
         data = s.HouseholdUpdateSerializer(data=request.data, partial=kwargs.get("partial", False))
         data.is_valid(raise_exception=True)
-        try:
-            household = services.household_update(
-                actor=request.user, household=household, changes=data.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        household = services.household_update(
+            actor=request.user, household=household, changes=data.validated_data
+        )
         return Response(s.HouseholdOutputSerializer(household).data)
 
 
@@ -132,10 +124,7 @@ class PersonViewSet(
         household = selectors.household_list(request.user).filter(pk=fields.pop("household")).first()
         if household is None:
             raise ValidationError({"household": ["户：不存在或不在您的管辖范围内。"]})
-        try:
-            person = services.person_register(actor=request.user, household=household, **fields)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        person = services.person_register(actor=request.user, household=household, **fields)
         return self._out(person, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonOutputSerializer)
@@ -143,10 +132,7 @@ class PersonViewSet(
         person = self.get_object()
         data = s.PersonUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        try:
-            person = services.person_update(actor=request.user, person=person, changes=data.validated_data)
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        person = services.person_update(actor=request.user, person=person, changes=data.validated_data)
         return self._out(person)
 
     @extend_schema(request=s.PersonUpdateSerializer, responses=s.PersonOutputSerializer)
@@ -172,14 +158,9 @@ class PersonViewSet(
         person = self.get_object()
         data = s.RevealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            revealed = services.person_reveal_id(
-                actor=request.user, person=person, reason=data.validated_data["reason"]
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
-        except reveals.RevealLimitExceeded as exc:
-            raise reveals.api_refusal(exc) from exc
+        revealed = services.person_reveal_id(
+            actor=request.user, person=person, reason=data.validated_data["reason"]
+        )
         body = {k: v for k, v in dataclasses.asdict(revealed).items() if v}
         return Response(s.RevealOutputSerializer(body).data, headers={"Cache-Control": "no-store"})
 
@@ -198,12 +179,9 @@ class PersonViewSet(
         data = s.EventInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         extra = {"destination": data.validated_data["destination"]} if with_destination else {}
-        try:
-            person = service(
-                actor=request.user, person=person, happened_on=data.validated_data["happened_on"], **extra
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        person = service(
+            actor=request.user, person=person, happened_on=data.validated_data["happened_on"], **extra
+        )
         return self._out(person)
 
     @extend_schema(request=s.TransferInputSerializer, responses=s.PersonOutputSerializer)
@@ -215,13 +193,10 @@ class PersonViewSet(
         target = selectors.household_list(request.user).filter(pk=data.validated_data["to_household"]).first()
         if target is None:
             raise ValidationError({"to_household": ["新户：不存在或不在您的管辖范围内。"]})
-        try:
-            person = services.person_transfer(
-                actor=request.user,
-                person=person,
-                to_household=target,
-                happened_on=data.validated_data["happened_on"],
-            )
-        except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+        person = services.person_transfer(
+            actor=request.user,
+            person=person,
+            to_household=target,
+            happened_on=data.validated_data["happened_on"],
+        )
         return self._out(person)

@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -12,19 +11,10 @@ from rest_framework.response import Response
 
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
-from community_admin.core import reveals
 from community_admin.core.openapi import SingleObjectSchema
 from community_admin.staff import selectors, services
 from community_admin.staff.api import serializers as s
 from community_admin.staff.models import Departure, EvaluationRound, Payroll, Post, Secondment, Worker
-
-
-def call(service, **kwargs):
-    """Run a service; its field errors become a 400 naming the field."""
-    try:
-        return service(**kwargs)
-    except DjangoValidationError as exc:
-        raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
 
 
 class WorkerViewSet(
@@ -51,7 +41,7 @@ class WorkerViewSet(
     def create(self, request):
         data = s.WorkerInputSerializer(data=request.data, committees=scoping.visible_committees(request.user))
         data.is_valid(raise_exception=True)
-        worker = call(services.worker_create, actor=request.user, **data.validated_data)
+        worker = services.worker_create(actor=request.user, **data.validated_data)
         return Response(s.WorkerOutputSerializer(worker).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -66,12 +56,7 @@ class WorkerViewSet(
         worker = self.get_object()
         data = s.WorkerRevealInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            number = call(
-                services.worker_reveal_id_number, actor=request.user, worker=worker, **data.validated_data
-            )
-        except reveals.RevealLimitExceeded as exc:
-            raise reveals.api_refusal(exc) from exc
+        number = services.worker_reveal_id_number(actor=request.user, worker=worker, **data.validated_data)
         response = Response({"id_number": number})
         response["Cache-Control"] = "no-store"
         return response
@@ -136,7 +121,7 @@ class SecondmentViewSet(
         workers = selectors.worker_list(request.user, post=Post.SOCIAL_WORKER, status=Worker.Status.ACTIVE)
         data = s.SecondmentInputSerializer(data=request.data, workers=workers)
         data.is_valid(raise_exception=True)
-        secondment = call(services.secondment_request, actor=request.user, **data.validated_data)
+        secondment = services.secondment_request(actor=request.user, **data.validated_data)
         return Response(s.SecondmentOutputSerializer(secondment).data, status=status.HTTP_201_CREATED)
 
     def _step(self, request, name, service, **fixed):
@@ -146,7 +131,7 @@ class SecondmentViewSet(
         values = dict(data.validated_data)
         if name == "opinion":
             values["upload"] = values.pop("file")
-        call(service, actor=request.user, secondment=secondment, **values)
+        service(actor=request.user, secondment=secondment, **values)
         return Response(s.SecondmentOutputSerializer(self.get_queryset().get(pk=secondment.pk)).data)
 
     @extend_schema(
@@ -214,7 +199,7 @@ class PayrollViewSet(
             data=request.data, committees=scoping.visible_committees(request.user)
         )
         data.is_valid(raise_exception=True)
-        payroll = call(services.payroll_compute, actor=request.user, **data.validated_data)
+        payroll = services.payroll_compute(actor=request.user, **data.validated_data)
         payroll = self.get_queryset().get(pk=payroll.pk)
         return Response(s.PayrollDetailSerializer(payroll).data, status=status.HTTP_201_CREATED)
 
@@ -255,9 +240,8 @@ class EvaluationViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         round_ = selectors.evaluation_rounds().filter(year=data.validated_data["year"]).first()
         if round_ is None:
-            raise ValidationError({"year": "该年度测评不存在。"})
-        score = call(
-            services.evaluation_score_record,
+            raise ValidationError({"year": ["该年度测评不存在。"]})
+        score = services.evaluation_score_record(
             actor=request.user,
             round=round_,
             worker=data.validated_data["worker"],
@@ -301,7 +285,7 @@ class RetirementViewSet(viewsets.GenericViewSet):
     def list(self, request):
         months = request.query_params.get("months", "12")
         if not months.isdigit() or not 0 < int(months) <= 120:
-            raise ValidationError({"months": "months 应为 1 至 120 的整数。"})
+            raise ValidationError({"months": ["months 应为 1 至 120 的整数。"]})
         due = selectors.retirement_due(request.user, as_of=timezone.localdate(), within_months=int(months))
         page = self.paginate_queryset(due)
         return self.get_paginated_response(s.RetirementDueSerializer(page, many=True).data)
