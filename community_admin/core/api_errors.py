@@ -5,7 +5,9 @@ services raise the same way, so a view lets them propagate instead of catching t
 - Django's `ValidationError`: 400, its fields' messages under their names, the rest (no field, or Django's
   `__all__`) under DRF's NON_FIELD_ERRORS_KEY;
 - Django's `PermissionDenied`: 403 `{"detail": …}`, with the service's message when it gives one;
-- the reveal limit (`core.reveals.RevealLimitExceeded`): 429 with the message and a Retry-After header.
+- the reveal limit (`core.reveals.RevealLimitExceeded`): 429 with the message and a Retry-After header;
+- DRF's own ValidationError raised with a message rather than a dict: its messages under non_field_errors
+  (DRF would answer a bare list).
 
 The shape is declared once in the schema: core/openapi.py."""
 
@@ -34,6 +36,9 @@ def validation_detail(exc: DjangoValidationError) -> dict[str, list]:
 def as_api_exception(exc: Exception) -> Exception:
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(validation_detail(exc))
+    if isinstance(exc, exceptions.ValidationError) and isinstance(exc.detail, list):
+        # DRF answers a ValidationError raised with a message (its SearchFilter's, for one) as a bare list
+        return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.detail})
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, reveals.RevealLimitExceeded):

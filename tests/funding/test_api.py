@@ -66,3 +66,8 @@ def test_committee_records_expenditure_via_api(world, login):
     )
     assert response.status_code == 201, response.json()
     assert response.json()["committee_code"] == "A1"
+
+
+def test_a_bad_year_answers_the_one_error_shape(world, login):
+    response = login(world.bureau).get(f"{API}/allocations/", {"year": "二〇二五"})
+    assert response.status_code == 400 and response.json() == {"year": ["年度应为整数。"]}
