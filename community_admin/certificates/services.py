@@ -262,59 +262,12 @@ def certificate_issue(
     if ct.tier == CertificateType.Tier.C:
         return IssueResult(refusal=_refuse(actor=actor, person=person, ct=ct, purpose=purpose, now=now))
     files = _check_evidence(ct, evidence or {})
-    committee = person.committee
     stored: list[str] = []
     try:
-        saved = []
-        for f in files:
-            name, digest = evidence_files.store(f.data, folder=f"{today.year}/{committee.code}", kind=f.kind)
-            stored.append(name)
-            saved.append((f, name, digest))
-        number = _allocate_number(committee.pk, today.year)
-        certificate = Certificate(
-            committee=committee,
-            person=person,
-            certificate_type=ct,
-            tier=ct.tier,
-            year=today.year,
-            number=number,
-            serial=SERIAL_FORMAT.format(code=committee.code, year=today.year, number=number),
-            verification_code=new_verification_code(),
-            holder_name=person.name,
-            purpose=purpose,
-            template_text=ct.template_text,
-            shows_full_id=ct.shows_full_id,
-            issued_on=today,
-            issued_at=now,
-            issued_by=actor,
-        )
-        certificate.full_clean(
-            validate_unique=False, validate_constraints=False
-        )  # the database enforces them
-        certificate.save()
-        for f, name, digest in saved:
-            Evidence.objects.create(
-                certificate=certificate,
-                requirement=f.requirement,
-                file=name,
-                original_name=f.original_name,
-                content_type=f.kind.content_type,
-                size=len(f.data),
-                sha256=digest,
-                uploaded_by=actor,
-            )
-        seal = SealUse(
-            committee=committee,
-            certificate=certificate,
-            serial=certificate.serial,
-            seal_name=SEAL_NAME.format(committee=committee.name),
-            applied_by=actor,
-            applied_at=now,
-            applied_on=today,
-            matter=f"出具{ct.name}" + (f"（{purpose}）" if purpose else ""),
-        )
-        seal.full_clean(validate_unique=False, validate_constraints=False)
-        seal.save()
+        saved = _store_evidence(files, folder=f"{today.year}/{person.committee.code}", stored=stored)
+        certificate = _certificate_create(actor=actor, person=person, ct=ct, purpose=purpose, now=now)
+        _evidence_create(certificate, saved, actor=actor)
+        _seal_use_create(certificate, actor=actor, purpose=purpose, now=now)
         audit.record(
             actor=actor,
             action="certificate.issue",
@@ -333,6 +286,76 @@ def certificate_issue(
             evidence_files.storage().delete(name)
         raise
     return IssueResult(certificate=certificate)
+
+
+def _store_evidence(files: list[_CheckedFile], *, folder: str, stored: list[str]) -> list[tuple]:
+    """Each file in the evidence storage; `stored` collects the names as they are written, so that the
+    caller can remove them if anything later fails."""
+    saved = []
+    for f in files:
+        name, digest = evidence_files.store(f.data, folder=folder, kind=f.kind)
+        stored.append(name)
+        saved.append((f, name, digest))
+    return saved
+
+
+def _certificate_create(
+    *, actor, person: Person, ct: CertificateType, purpose: str, now: datetime
+) -> Certificate:
+    committee = person.committee
+    today = timezone.localdate(now)
+    number = _allocate_number(committee.pk, today.year)
+    certificate = Certificate(
+        committee=committee,
+        person=person,
+        certificate_type=ct,
+        tier=ct.tier,
+        year=today.year,
+        number=number,
+        serial=SERIAL_FORMAT.format(code=committee.code, year=today.year, number=number),
+        verification_code=new_verification_code(),
+        holder_name=person.name,
+        purpose=purpose,
+        template_text=ct.template_text,
+        shows_full_id=ct.shows_full_id,
+        issued_on=today,
+        issued_at=now,
+        issued_by=actor,
+    )
+    certificate.full_clean(validate_unique=False, validate_constraints=False)  # the database enforces them
+    certificate.save()
+    return certificate
+
+
+def _evidence_create(certificate: Certificate, saved: list[tuple], *, actor) -> None:
+    for f, name, digest in saved:
+        Evidence.objects.create(
+            certificate=certificate,
+            requirement=f.requirement,
+            file=name,
+            original_name=f.original_name,
+            content_type=f.kind.content_type,
+            size=len(f.data),
+            sha256=digest,
+            uploaded_by=actor,
+        )
+
+
+def _seal_use_create(certificate: Certificate, *, actor, purpose: str, now: datetime) -> SealUse:
+    committee = certificate.committee
+    seal = SealUse(
+        committee=committee,
+        certificate=certificate,
+        serial=certificate.serial,
+        seal_name=SEAL_NAME.format(committee=committee.name),
+        applied_by=actor,
+        applied_at=now,
+        applied_on=timezone.localdate(now),
+        matter=f"出具{certificate.certificate_type.name}" + (f"（{purpose}）" if purpose else ""),
+    )
+    seal.full_clean(validate_unique=False, validate_constraints=False)
+    seal.save()
+    return seal
 
 
 def _refuse(*, actor, person: Person, ct: CertificateType, purpose: str, now: datetime) -> Refusal:
