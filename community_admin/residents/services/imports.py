@@ -27,7 +27,22 @@ def _check_import_against_file_and_registry(
     """Duplicates inside the file, clashes with the registry, households whose address disagrees, sensitive tags
     from an importer that may not read them. Returns the clashes held for the street: (row, person id, committee
     id, name in the file) of numbers active in a committee the importer does not see."""
-    sensitive = selectors.can_see_sensitive(actor)
+    numbers, household_numbers = _check_within_file(result, sensitive=selectors.can_see_sensitive(actor))
+    held = _check_against_registry(
+        result, actor=actor, committee=committee, numbers=numbers, household_numbers=household_numbers
+    )
+    result.errors.sort(
+        key=lambda e: (
+            e.row,
+            importers.TEMPLATE_HEADERS.index(e.column) if e.column in importers.TEMPLATE_HEADERS else -1,
+        )
+    )
+    return held
+
+
+def _check_within_file(result: importers.ParseResult, *, sensitive: bool) -> tuple[list[str], list[str]]:
+    """Duplicate numbers, households whose address disagrees, sensitive tags the importer may not set.
+    Returns the file's ID numbers and household numbers, each once."""
     first_row_of: dict[str, int] = {}
     address_of: dict[str, tuple[int, str]] = {}
     for parsed in result.rows:
@@ -57,8 +72,13 @@ def _check_import_against_file_and_registry(
                     label = Person._meta.get_field(field).verbose_name
                     message = ERR_SENSITIVE_FIELD.format(label=label).removeprefix(f"{label}：")
                     result.errors.append(importers.RowError(parsed.row, "标签", f"“{tag}”：{message}"))
+    return list(first_row_of), list(address_of)
 
-    numbers = list(first_row_of)
+
+def _check_against_registry(
+    result: importers.ParseResult, *, actor, committee, numbers: list[str], household_numbers: list[str]
+) -> list[tuple[int, int, int, str]]:
+    """Numbers already active in the registry, and households of the committee whose address disagrees."""
     clashes: dict[str, tuple[int, int, str]] = {}
     for start in range(0, len(numbers), 900):
         for id_number, person_id, committee_id, name in Person.objects.filter(
@@ -68,7 +88,7 @@ def _check_import_against_file_and_registry(
     visible = set(scoping.visible_committees(actor).values_list("pk", flat=True)) if clashes else set()
     held = []
     existing = {
-        h.number: h for h in Household.objects.filter(committee=committee, number__in=list(address_of))
+        h.number: h for h in Household.objects.filter(committee=committee, number__in=household_numbers)
     }
     for parsed in result.rows:
         clash = clashes.get(parsed.person["id_number"])
@@ -95,12 +115,6 @@ def _check_import_against_file_and_registry(
                     parsed.row, "门牌地址", importers.ERR_EXISTING_HOUSEHOLD.format(address=household.address)
                 )
             )
-    result.errors.sort(
-        key=lambda e: (
-            e.row,
-            importers.TEMPLATE_HEADERS.index(e.column) if e.column in importers.TEMPLATE_HEADERS else -1,
-        )
-    )
     return held
 
 

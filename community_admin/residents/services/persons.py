@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from community_admin.accounts.models import Role
 from community_admin.core import audit, idnumbers, reveals
+from community_admin.org.models import Committee
 from community_admin.residents import selectors
 from community_admin.residents.models import Household, Person, PersonEvent, RegistrationConflict
 from community_admin.residents.services.conflicts import (
@@ -137,24 +138,8 @@ def person_register(
         marital_status=marital_status,
     )
     _check_person_rules(person)
-    person.full_clean(validate_constraints=False)
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError as exc:  # a concurrent registration of the same number won the race
-        check_id_number_free(parsed.value, committee=household.committee, submitted_name=person.name)
-        raise ValidationError({"id_number": ERR_DUPLICATE_HELD}) from exc
-    happened_on = moved_in_on or timezone.localdate()
-    if moved_in_on:
-        _check_event_date(person, moved_in_on)
-    PersonEvent.objects.create(
-        person=person,
-        kind=PersonEvent.Kind.MOVE_IN if moved_in_on else PersonEvent.Kind.REGISTER,
-        happened_on=happened_on,
-        to_committee_id=household.committee_id,
-        to_household=household,
-        actor=actor,
-    )
+    _save_new(person, committee=household.committee)
+    _register_event(actor=actor, person=person, household=household, moved_in_on=moved_in_on)
     audit.record(
         actor=actor,
         action="person.register",
@@ -168,6 +153,30 @@ def person_register(
         },
     )
     return person
+
+
+def _save_new(person: Person, *, committee: Committee) -> None:
+    person.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError as exc:  # a concurrent registration of the same number won the race
+        check_id_number_free(person.id_number, committee=committee, submitted_name=person.name)
+        raise ValidationError({"id_number": ERR_DUPLICATE_HELD}) from exc
+
+
+def _register_event(*, actor, person: Person, household: Household, moved_in_on: date | None) -> None:
+    happened_on = moved_in_on or timezone.localdate()
+    if moved_in_on:
+        _check_event_date(person, moved_in_on)
+    PersonEvent.objects.create(
+        person=person,
+        kind=PersonEvent.Kind.MOVE_IN if moved_in_on else PersonEvent.Kind.REGISTER,
+        happened_on=happened_on,
+        to_committee_id=household.committee_id,
+        to_household=household,
+        actor=actor,
+    )
 
 
 @_answers_taken_numbers(RegistrationConflict.Source.UPDATE)
