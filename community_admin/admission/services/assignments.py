@@ -6,10 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community_admin.accounts.models import User
-from community_admin.admission.models import (
-    TaskAssignment,
-    TaskFundingLine,
-)
+from community_admin.admission.models import TaskAssignment, TaskFundingLine
 from community_admin.core import audit
 
 ERR_ASSIGNMENT_TRANSITION = "任务当前状态为“{status}”，不能{action}。"

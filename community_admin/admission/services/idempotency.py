@@ -8,10 +8,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils.translation import gettext as _
 
 from community_admin.accounts.models import User
-from community_admin.admission.models import (
-    IdempotencyKey,
-    Task,
-)
+from community_admin.admission.models import IdempotencyKey, Task
 from community_admin.admission.services import submission as task_submission
 
 ERR_IDEMPOTENCY_CONFLICT = "该 Idempotency-Key 已用于另一份内容不同的请求；请为新请求使用新的键。"

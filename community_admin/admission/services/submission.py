@@ -12,12 +12,7 @@ from django.utils.translation import gettext as _
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role, User
-from community_admin.admission.models import (
-    ServiceItem,
-    Task,
-    TaskAssignment,
-    TaskFundingLine,
-)
+from community_admin.admission.models import ServiceItem, Task, TaskAssignment, TaskFundingLine
 from community_admin.core import audit
 from community_admin.org.models import Committee, Street
 

@@ -5,11 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community_admin.accounts.models import Role
-from community_admin.certificates.models import (
-    Certificate,
-    Evidence,
-    Refusal,
-)
+from community_admin.certificates.models import Certificate, Evidence, Refusal
 from community_admin.certificates.services.issuing import ERR_ISSUER_NOT_COMMITTEE
 from community_admin.core import audit
 

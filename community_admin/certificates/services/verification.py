@@ -8,10 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from community_admin.certificates import texts
-from community_admin.certificates.models import (
-    Certificate,
-    VerificationLookup,
-)
+from community_admin.certificates.models import Certificate, VerificationLookup
 
 
 @dataclass(frozen=True)

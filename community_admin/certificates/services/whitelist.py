@@ -6,11 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community_admin.certificates import texts
-from community_admin.certificates.models import (
-    TEMPLATE_FIELDS,
-    CertificateType,
-    NationalProhibition,
-)
+from community_admin.certificates.models import TEMPLATE_FIELDS, CertificateType, NationalProhibition
 from community_admin.core import audit
 
 ERR_TYPE_FIELD = "不能修改字段：{field}"

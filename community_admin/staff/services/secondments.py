@@ -11,12 +11,7 @@ from django.utils import timezone
 
 from community_admin.core import audit, uploads
 from community_admin.org.models import Department, Street
-from community_admin.staff.models import (
-    Post,
-    Secondment,
-    SecondmentOpinion,
-    Worker,
-)
+from community_admin.staff.models import Post, Secondment, SecondmentOpinion, Worker
 
 ERR_NOT_SOCIAL_WORKER = "只有社工可以借调。"
 ERR_WORKER_NOT_ACTIVE = "该工作者不在岗，不能借调。"
