@@ -4,6 +4,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from community_admin.core import idnumbers, xlsx
 from community_admin.residents.exporters import TEMPLATE_HEADERS
@@ -135,24 +136,7 @@ def _parse_row(result: ParseResult, row: int, cells: dict) -> None:
         if len(values[name]) > limit:
             fail(name, ERR_TOO_LONG.format(limit=limit))
 
-    id_number, sex, birth_date = "", "", None
-    raw_id = cells.get("公民身份号码")
-    if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
-        digits = text(raw_id)
-        if len(digits) == 15:
-            raw_id = digits
-        else:
-            fail("公民身份号码", ERR_ID_AS_NUMBER)
-            raw_id = None
-    elif isinstance(raw_id, str) and re.search(r"[eE][+]\d+$", raw_id.strip()):
-        fail("公民身份号码", ERR_ID_AS_NUMBER)
-        raw_id = None
-    if raw_id not in (None, ""):
-        try:
-            parsed = idnumbers.parse(text(raw_id), allow_legacy=True)
-            id_number, sex, birth_date = parsed.value, parsed.sex, parsed.birth_date
-        except idnumbers.InvalidIdNumber as exc:
-            fail("公民身份号码", str(exc))
+    id_number, sex, birth_date = _parse_id_cell(cells.get("公民身份号码"), fail)
 
     building = unit = room = ""
     if values["门牌地址"]:
@@ -183,7 +167,40 @@ def _parse_row(result: ParseResult, row: int, cells: dict) -> None:
         "disability_certificate": "",
         "disability_level": None,
     }
-    for tag in filter(None, TAG_SPLIT.split(values["标签"])):
+    _apply_tags(person, values["标签"], fail)
+
+    if errors:
+        result.errors.extend(errors)
+        return
+    result.rows.append(ParsedRow(row, values["户编号"], values["门牌地址"], building, unit, room, person))
+
+
+def _parse_id_cell(raw_id, fail) -> tuple[str, str, date | None]:
+    """(number, sex, birth date) from the ID cell, or empty ones after `fail`. A number typed as a number has
+    lost its last digits (Excel keeps 15), unless it is an old 15-digit number."""
+    id_number, sex, birth_date = "", "", None
+    if isinstance(raw_id, int | float) and not isinstance(raw_id, bool):
+        digits = text(raw_id)
+        if len(digits) == 15:
+            raw_id = digits
+        else:
+            fail("公民身份号码", ERR_ID_AS_NUMBER)
+            raw_id = None
+    elif isinstance(raw_id, str) and re.search(r"[eE][+]\d+$", raw_id.strip()):
+        fail("公民身份号码", ERR_ID_AS_NUMBER)
+        raw_id = None
+    if raw_id not in (None, ""):
+        try:
+            parsed = idnumbers.parse(text(raw_id), allow_legacy=True)
+            id_number, sex, birth_date = parsed.value, parsed.sex, parsed.birth_date
+        except idnumbers.InvalidIdNumber as exc:
+            fail("公民身份号码", str(exc))
+    return id_number, sex, birth_date
+
+
+def _apply_tags(person: dict, tags: str, fail) -> None:
+    """The 标签 cell: flags, a marital status, a disability certificate with its level."""
+    for tag in filter(None, TAG_SPLIT.split(tags)):
         if tag in FLAGS:
             person[FLAGS[tag]] = True
         elif tag in MARITAL:
@@ -197,8 +214,3 @@ def _parse_row(result: ParseResult, row: int, cells: dict) -> None:
                 person["disability_level"] = int(match["level"])
         else:
             fail("标签", ERR_TAG.format(value=tag))
-
-    if errors:
-        result.errors.extend(errors)
-        return
-    result.rows.append(ParsedRow(row, values["户编号"], values["门牌地址"], building, unit, room, person))

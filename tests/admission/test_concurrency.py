@@ -9,8 +9,8 @@ import pytest
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
 from django.test import Client
 
-from community_admin.admission import services
 from community_admin.admission.models import IdempotencyKey, Task
+from community_admin.admission.services import submission
 from tests.admission.test_api import body, post
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,13 +54,15 @@ def test_concurrent_retries_with_one_key_all_get_the_first_answer(
     world, items, task_token, race_database, monkeypatch
 ):
     _, key = task_token
-    submit = services.task_submit
+    submit = submission.task_submit
+    slowed = []
 
     def slow_submit(**kwargs):  # the first request holds its transaction open while the retries arrive
+        slowed.append(True)
         time.sleep(0.3)
         return submit(**kwargs)
 
-    monkeypatch.setattr(services, "task_submit", slow_submit)
+    monkeypatch.setattr(submission, "task_submit", slow_submit)
     data = body()
     barrier = threading.Barrier(THREADS)
     answers: list[tuple[int, dict, str]] = []
@@ -87,5 +89,6 @@ def test_concurrent_retries_with_one_key_all_get_the_first_answer(
     assert {status for status, _, _ in answers} == {201}, [a[:2] for a in answers]
     assert all(answer == answers[0][1] for _, answer, _ in answers)
     assert sorted(replayed for _, _, replayed in answers) == ["false"] + ["true"] * (THREADS - 1)
+    assert slowed  # the patch took: the submission ran through it
     assert race_database(Task) == 1
     assert race_database(IdempotencyKey, key="retry-under-load") == 1

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from community_admin.core import idnumbers
+from community_admin.core import audit, idnumbers
 from community_admin.core.models import AuditLog
 from community_admin.staff import services
 from community_admin.staff.models import (
@@ -384,7 +384,7 @@ def test_a_failure_after_the_opinion_scan_is_stored_leaves_no_file(world, settin
     def fail(**kwargs):
         raise DatabaseError("the audit row could not be written")
 
-    monkeypatch.setattr(services.audit, "record", fail)
+    monkeypatch.setattr(audit, "record", fail)
     with pytest.raises(DatabaseError):
         services.secondment_attach_opinion(actor=actor, secondment=s, side="sending", upload=png())
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
