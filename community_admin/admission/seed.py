@@ -43,37 +43,12 @@ def run(ctx: SeedContext) -> None:
 
 
 def _catalogue(ctx: SeedContext) -> dict[str, ServiceItem]:
-    if ServiceItem.objects.exists():
-        ctx.say("[tasks] 准入清单已存在，跳过。")
+    """The list itself is reference data (admission/reference.py, installed before the seed); the demo adds
+    applications in the procedure, once."""
+    if ServiceItem.objects.exclude(code__in=[row[0] for row in catalogue.ITEMS]).exists():
+        ctx.say("[tasks] 准入申请已存在，跳过。")
         return {i.code: i for i in ServiceItem.objects.select_related("department")}
     departments = {d.code: d for d in Department.objects.all()}
-    if not departments:
-        ctx.say("[tasks] 没有部门，跳过准入清单。")
-        return {}
-    effective = catalogue.EFFECTIVE_FROM
-    ServiceItem.objects.bulk_create(
-        ServiceItem(
-            code=code,
-            name=name,
-            area=area,
-            category=category,
-            department=departments[dept],
-            legal_basis=catalogue.legal_basis(code, area, category),
-            source_document=catalogue.SOURCE_DOCUMENT,
-            effective_from=effective,
-            unit=unit,
-            unit_rate=catalogue.rate(rate),
-            named_in_report=named,
-            status=ServiceItem.Status.ADMITTED,
-            applied_on=effective - timedelta(days=60),
-            decision_due=effective - timedelta(days=39),
-            decided_at=datetime.combine(
-                effective - timedelta(days=45), time(10), tzinfo=timezone.get_current_timezone()
-            ),
-            review_note="随本区准入清单发布。",
-        )
-        for code, name, area, category, dept, unit, rate, named in catalogue.ITEMS
-    )
     # Applications in the procedure, written as history (like the rest of the demo, without audit rows).
     today = timezone.localdate()
     now = timezone.now()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community_admin.accounts.models import Role, User
 from community_admin.certificates import evidence as evidence_files
+from community_admin.certificates import reference
 from community_admin.certificates.models import (
     Certificate,
     CertificateType,
@@ -248,17 +249,11 @@ def run(ctx: SeedContext) -> None:
 
 
 def ensure_whitelist(ctx: SeedContext | None = None) -> None:
-    """The whitelist comes with the migrations; a database emptied since (a test's flush, a cleared demo)
-    gets it back from the same data."""
-    from importlib import import_module
-
-    from django.apps import apps
-
+    """The whitelist comes with the migrations and `install_reference_data`; a database emptied since (a test's
+    flush, a cleared demo) gets it back from the same data (certificates/reference.py)."""
     if CertificateType.objects.exists():
         return
-    import_module("community_admin.certificates.migrations.0002_whitelist").load(apps, None)
-    if ctx is not None:
-        ctx.say("[certificates] 已载入证明事项清单（23 种）与民发〔2020〕20号清单。")
+    reference.install(ctx.say if ctx is not None else lambda message: None)
 
 
 def _code(rng, used: set[str]) -> str:

@@ -135,12 +135,16 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 
 # Login lockout: failures counted per username and, separately, per IP address.
+# How many reverse proxies of ours stand in front (nginx: 1). 0: clients reach the application directly and
+# REMOTE_ADDR is theirs. With N, the client is the N-th address from the right of X-Forwarded-For (core/clientip.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The lockout counts per client address as core/clientip.py finds it behind TRUSTED_PROXY_COUNT proxies.
+AXES_CLIENT_IP_CALLABLE = "community_admin.core.clientip.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -244,6 +248,7 @@ JOBS_REQUEUE_AFTER_SECONDS = env.int("JOBS_REQUEUE_AFTER_SECONDS", default=600)
 JOBS_EXPORT_ROW_DELAY_MS = env.int("JOBS_EXPORT_ROW_DELAY_MS", default=0)
 
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # DRF's own throttles read X-Forwarded-For as core/clientip.py does
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "community_admin.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from community_admin.core.progress import Progress
 from community_admin.core.seeding import SeedContext
 from community_admin.org.models import Committee, Department, Honour, ServiceCentre, Street
+from community_admin.org.reference import DEPARTMENTS
 
 STREETS = [
     "解放路",
@@ -83,23 +84,6 @@ CENTRES_OVER_500 = 35  # including the 24 over 1,000 m²
 BOUTIQUE = 26
 DEMONSTRATION = 19
 
-DEPARTMENTS = [
-    ("MZ", "区民政局", "district"),
-    ("RS", "区人力资源和社会保障局", "district"),
-    ("YB", "区医疗保障局", "district"),
-    ("WJ", "区卫生健康局", "district"),
-    ("JY", "区教育局", "district"),
-    ("ZJ", "区住房和城乡建设局", "district"),
-    ("CG", "区城市管理局", "district"),
-    ("ZF", "区委政法委（综治中心）", "district"),
-    ("WL", "区文化和旅游局", "district"),
-    ("KX", "区科学技术协会", "district"),
-    ("CL", "区残疾人联合会", "district"),
-    ("TJ", "区统计局", "district"),
-    ("WM", "区委宣传部（文明办）", "district"),
-    ("ZZ", "区委组织部", "district"),
-    ("SJ", "区市场监督管理局", "district"),
-]
 POLICE_STATIONS = 8  # each serves one or two streets
 
 
@@ -242,9 +226,8 @@ def _service_centres(rng, streets, committees) -> int:
 
 
 def _departments(rng, streets) -> int:
-    created = Department.objects.bulk_create(
-        Department(code=code, name=name, kind=kind) for code, name, kind in DEPARTMENTS
-    )
+    # The district's bureaus come with the reference data (org/reference.py); the police stations are demo data.
+    district = Department.objects.filter(code__in=[code for code, _, _ in DEPARTMENTS]).count()
     stations = Department.objects.bulk_create(
         Department(code=f"PS{i:02d}", name=f"{STREETS[i - 1]}派出所", kind="police")
         for i in range(1, POLICE_STATIONS + 1)
@@ -253,7 +236,7 @@ def _departments(rng, streets) -> int:
     for i, station in enumerate(stations):
         served = [streets[i]] + ([streets[POLICE_STATIONS + i]] if POLICE_STATIONS + i < len(streets) else [])
         station.streets.set(served)
-    return len(created) + len(stations)
+    return district + len(stations)
 
 
 def _honours(streets, committees) -> int:

@@ -16,7 +16,7 @@ from community_admin.core.progress import Progress
 from community_admin.core.seeding import SeedContext
 from community_admin.org import norms
 from community_admin.org.models import Committee, Department
-from community_admin.staff import retirement
+from community_admin.staff import reference, retirement
 from community_admin.staff.models import (
     SCORE_FIELDS,
     AccountabilityRecord,
@@ -49,12 +49,6 @@ GIVEN = (
     "秀英华丽敏静芳娜玉兰桂霞艳红梅琳颖雪婷晶燕慧建国志强伟军明辉勇杰涛斌超亮平刚鹏宇浩凯俊峰磊洋春晓海波文娟"
 )
 
-POLICY_SOURCE = "《*区社区工作调研报告》建议标准；全省最低工资标准为演示数据，以省政府当年公布为准"
-MINIMUM_WAGE = {0: Decimal("1900.00"), 1: Decimal("1850.00")}  # this year, last year
-RETIREMENT_SOURCE = (
-    "《国务院关于工人退休、退职的暂行办法》（国发〔1978〕104号）；"
-    "全国人大常委会《关于实施渐进式延迟法定退休年龄的决定》（2024年9月13日，2025年1月1日起施行）"
-)
 RESIGNATION_REASONS = [
     (Departure.Reason.PAY, 12),
     (Departure.Reason.WORKLOAD, 8),
@@ -134,38 +128,12 @@ def run(ctx: SeedContext) -> None:
 
 
 def _policies(today: date) -> None:
-    for offset in (1, 0):
-        PayPolicy.objects.get_or_create(
-            year=today.year - offset,
-            defaults={
-                "base_monthly": Decimal("1500.00"),
-                "insured_monthly": Decimal("2300.00"),
-                "head_allowance": Decimal("300.00"),
-                "deputy_allowance": Decimal("100.00"),
-                "social_worker_allowance": Decimal("200.00"),
-                "assistant_allowance": Decimal("100.00"),
-                "honour_service_years": 20,
-                "honour_amount": Decimal("2000.00"),
-                "minimum_wage": MINIMUM_WAGE[offset],
-                "source_document": POLICY_SOURCE,
-            },
-        )
-    rules = [
-        ("M", "男职工（60 周岁，2025 年起渐进延迟至 63 周岁）", 60, date(1965, 1, 1), 4, 36),
-        ("F", "女职工（原 50 周岁，2025 年起渐进延迟至 55 周岁）", 50, date(1975, 1, 1), 2, 60),
-    ]
-    for sex, name, age, reform_from, step, maximum in rules:
-        if not RetirementRule.objects.filter(sex=sex).exists():
-            RetirementRule.objects.create(
-                sex=sex,
-                name=name,
-                base_age=age,
-                reform_from=reform_from,
-                birth_months_per_step=step,
-                max_delay_months=maximum,
-                service_years=20,
-                source_document=RETIREMENT_SOURCE,
-            )
+    """This year's policy and the retirement rules are reference data (staff/reference.py, installed before the
+    seed); the demo adds last year's, so the pay pages can compare two years."""
+    PayPolicy.objects.get_or_create(
+        year=today.year - 1,
+        defaults={**reference.REPORT_POLICY, "minimum_wage": reference.LAST_YEAR_MINIMUM_WAGE},
+    )
 
 
 def _allocate(rng, targets: list[int], total: int, minimum: int) -> list[int]:

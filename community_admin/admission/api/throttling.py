@@ -2,6 +2,7 @@ from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from community_admin.accounts.models import ApiToken
+from community_admin.core.clientip import client_ip
 
 
 class DepartmentTokenThrottle(SimpleRateThrottle):
@@ -12,6 +13,9 @@ class DepartmentTokenThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str:
         return settings.TASKS_API_RATE
+
+    def get_ident(self, request) -> str:
+        return client_ip(request) or "unknown"  # behind the proxies settings.TRUSTED_PROXY_COUNT declares
 
     def get_cache_key(self, request, view) -> str:
         if isinstance(request.auth, ApiToken):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from community_admin.core.reference_data import install_all
 from community_admin.core.seeding import SeedContext, seed_parts
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             scale=scale, seed=seed, stdout=self.stdout, stderr=self.stderr, password=settings.DEMO_PASSWORD
         )
         started = time.monotonic()
+        install_all(ctx.say)  # what a district installs without the demo; the parts below add only demo data
         for label, part in seed_parts():
             part_started = time.monotonic()
             with transaction.atomic():
