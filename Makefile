@@ -70,9 +70,11 @@ beat: venv var
 test: venv sysdeps-test var
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# ruff, and the layers contract in pyproject.toml (docs/architecture.md): an upward import fails the build.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -90,3 +90,17 @@ def test_collectstatic_runs_with_production_settings(tmp_path):
     assert (tmp_path / (manifest["vendor/echarts/echarts.min.js"] + ".gz")).exists()
     font = manifest["fonts/NotoSerifSC-GB2312.otf"]  # for WeasyPrint, read from disk: not worth compressing
     assert (tmp_path / font).exists() and not (tmp_path / (font + ".gz")).exists()
+
+
+def test_the_layers_contract_is_kept():
+    """pyproject.toml's import-linter contract (also run by `make lint`): an app imports only from the layers
+    below it, the domain apps not from each other (funding -> admission aside), config on top."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
