@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
@@ -104,3 +105,17 @@ def test_the_layers_contract_is_kept():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 kept, 0 broken" in result.stdout
+
+
+def test_an_english_browser_gets_the_chinese_ui_and_chinese_messages(client, db):
+    """The UI is Chinese only (issue 26): no English in LANGUAGES and no LocaleMiddleware, so Django's and
+    DRF's own messages are Chinese too, whatever the browser asks for."""
+    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans"]
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    page = client.post(reverse("accounts:login"), {"username": "nobody", "password": "wrong"}, **english)
+    assert "请输入一个正确的" in page.content.decode(), page.content.decode()
+    assert "Please enter a correct" not in page.content.decode()
+    api = client.get("/api/v1/streets/", **english)
+    assert api.status_code in (401, 403)
+    assert api.json()["detail"] == "身份认证信息未提供。"
