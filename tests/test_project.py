@@ -119,3 +119,34 @@ def test_an_english_browser_gets_the_chinese_ui_and_chinese_messages(client, db)
     api = client.get("/api/v1/streets/", **english)
     assert api.status_code in (401, 403)
     assert api.json()["detail"] == "身份认证信息未提供。"
+
+
+def _anchor(heading: str) -> str:
+    text = heading.strip().lower().replace("`", "")
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_the_readme_is_short_and_every_link_of_the_docs_resolves():
+    """The README says what the system is, the two commands and the roles, and sends the reader on to docs/;
+    every relative link there and in docs/ names a file (and a heading) that exists."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) < 60
+    assert "make demo" in readme and "make test" in readme and "## Roles" in readme
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    assert {p.name for p in pages} >= {
+        "operations.md",
+        "architecture.md",
+        "api.md",
+        "benchmarks.md",
+        "security.md",
+    }
+    for page in pages:
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if re.match(r"[a-z]+:", target):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            assert linked.exists(), (page.name, target)
+            if anchor:
+                headings = re.findall(r"(?m)^#+ (.*)$", linked.read_text())
+                assert anchor in {_anchor(h) for h in headings}, (page.name, target)
