@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "community_admin.accounts.context_processors.navigation",
+                "community_admin.config.navigation.navigation",
             ],
         },
     },
