@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= full
 PYTEST_ARGS ?=
-# Background jobs in the demo: kombu's filesystem transport under var/ (no server); see README.
+# Background jobs in the demo: kombu's filesystem transport under var/ (no server); see docs/operations.md.
 DEMO_BROKER ?= filesystem://
 DEMO_ROW_DELAY_MS ?= 20
 WORKER_CONCURRENCY ?= 2
@@ -59,7 +59,7 @@ serve-with-worker: venv var
 demo: venv sysdeps seed serve-with-worker
 
 # A job worker. Without REDIS_URL (or CELERY_BROKER_URL) it uses the same embedded broker as `make serve`;
-# in production set REDIS_URL and run this on as many machines as needed (README, "Background jobs").
+# in production set REDIS_URL and run this on as many machines as needed (docs/operations.md, "Background jobs").
 worker: venv var
 	$(PY) -m celery -A community_admin worker --concurrency=$(WORKER_CONCURRENCY) --loglevel=INFO $(WORKER_ARGS)
 
@@ -70,9 +70,11 @@ beat: venv var
 test: venv sysdeps-test var
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# ruff, and the layers contract in pyproject.toml (docs/architecture.md): an upward import fails the build.
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: venv
 	$(VENV)/bin/ruff check --fix .
@@ -83,7 +85,7 @@ check-deploy: venv
 	DEBUG=0 SECRET_KEY=$$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=community.example.gov.cn \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
-# Backups of the PostgreSQL database named by DATABASE_URL (README, "Backup and restore").
+# Backups of the PostgreSQL database named by DATABASE_URL (docs/operations.md, "Backup and restore").
 # `make backup` prints the dump's path; `make restore FILE=... [TARGET=db] [FORCE=1]` refuses a database that
 # has tables unless FORCE=1 (drop and re-create); `make restore-drill [KEEP=1]` restores into a scratch database
 # and compares every table's row count and checksum.

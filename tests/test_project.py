@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
@@ -90,3 +91,62 @@ def test_collectstatic_runs_with_production_settings(tmp_path):
     assert (tmp_path / (manifest["vendor/echarts/echarts.min.js"] + ".gz")).exists()
     font = manifest["fonts/NotoSerifSC-GB2312.otf"]  # for WeasyPrint, read from disk: not worth compressing
     assert (tmp_path / font).exists() and not (tmp_path / (font + ".gz")).exists()
+
+
+def test_the_layers_contract_is_kept():
+    """pyproject.toml's import-linter contract (also run by `make lint`): an app imports only from the layers
+    below it, the domain apps not from each other (funding -> admission aside), config on top."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
+
+
+def test_an_english_browser_gets_the_chinese_ui_and_chinese_messages(client, db):
+    """The UI is Chinese only (issue 26): no English in LANGUAGES and no LocaleMiddleware, so Django's and
+    DRF's own messages are Chinese too, whatever the browser asks for."""
+    assert [code for code, _ in settings.LANGUAGES] == ["zh-hans"]
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+    english = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
+    page = client.post(reverse("accounts:login"), {"username": "nobody", "password": "wrong"}, **english)
+    assert "请输入一个正确的" in page.content.decode(), page.content.decode()
+    assert "Please enter a correct" not in page.content.decode()
+    api = client.get("/api/v1/streets/", **english)
+    assert api.status_code in (401, 403)
+    assert api.json()["detail"] == "身份认证信息未提供。"
+
+
+def _anchor(heading: str) -> str:
+    text = heading.strip().lower().replace("`", "")
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def test_the_readme_is_short_and_every_link_of_the_docs_resolves():
+    """The README says what the system is, the two commands and the roles, and sends the reader on to docs/;
+    every relative link there and in docs/ names a file (and a heading) that exists."""
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) < 60
+    assert "make demo" in readme and "make test" in readme and "## Roles" in readme
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    assert {p.name for p in pages} >= {
+        "operations.md",
+        "architecture.md",
+        "api.md",
+        "benchmarks.md",
+        "security.md",
+    }
+    for page in pages:
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if re.match(r"[a-z]+:", target):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            assert linked.exists(), (page.name, target)
+            if anchor:
+                headings = re.findall(r"(?m)^#+ (.*)$", linked.read_text())
+                assert anchor in {_anchor(h) for h in headings}, (page.name, target)

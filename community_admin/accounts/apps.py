@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class AccountsConfig(AppConfig):
@@ -8,3 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from community_admin.accounts import signals  # noqa: F401
+
+        # Each app declares its permissions and their token scopes in its own `permissions.py`
+        # (accounts.permissions.register); this app never names them.
+        autodiscover_modules("permissions")

@@ -1,6 +1,8 @@
 """Declared permissions: a view names the permission it needs; this module decides who has it.
 `HasRolePermission` checks it for the API, `PermissionRequiredMixin` for pages."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -12,99 +14,35 @@ from community_admin.core.models import AuditLog
 
 ALL_ROLES = frozenset(Role)
 
-# permission name -> roles that hold it
-PERMISSIONS: dict[str, frozenset[str]] = {
-    "org.view": ALL_ROLES,
-    "audit.view": frozenset({Role.BUREAU}),
-    "tokens.manage": frozenset({Role.BUREAU}),
-    "norms.manage": frozenset({Role.BUREAU}),
-    "org.edit_committee": frozenset({Role.BUREAU, Role.STREET}),
-    "dashboards.district": frozenset({Role.BUREAU}),
-    "dashboards.street": frozenset({Role.BUREAU, Role.STREET}),
-    "dashboards.survey_report": frozenset({Role.BUREAU}),  # the annual survey report (a background job)
-    "residents.view": ALL_ROLES,
-    "residents.register": frozenset({Role.STREET, Role.COMMITTEE, Role.DEPARTMENT}),
-    "residents.edit": frozenset({Role.STREET, Role.COMMITTEE}),
-    "residents.reveal_id": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "residents.import": frozenset({Role.STREET, Role.COMMITTEE}),
-    "residents.export": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    # held registrations (a number active in a committee the registering account does not see)
-    "residents.conflicts": frozenset({Role.BUREAU, Role.STREET}),
-    # Background jobs: anyone may start the kinds they hold the kind's own permission for, follow the
-    # jobs in their scope and download those results (community_admin/jobs).
-    "jobs.view": ALL_ROLES,
-    "jobs.start": ALL_ROLES,
-    # Certificates: committee staff issue, refuse, void and print; the bureau keeps the whitelist; departments
-    # verify through the API (token scope certificates:verify); anyone verifies on the public /verify/ page.
-    "certificates.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "certificates.issue": frozenset({Role.COMMITTEE}),
-    "certificates.void": frozenset({Role.COMMITTEE}),
-    "certificates.print": frozenset({Role.STREET, Role.COMMITTEE}),
-    "certificates.evidence": frozenset({Role.STREET, Role.COMMITTEE}),
-    "certificates.seal_log": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "certificates.statistics": frozenset({Role.BUREAU, Role.STREET}),
-    "certificates.whitelist_view": ALL_ROLES,
-    "certificates.whitelist_manage": frozenset({Role.BUREAU}),
-    "certificates.verify": ALL_ROLES,
-    # staff: committees see their own workers; streets manage their committees'; the bureau all.
-    "staff.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "staff.manage": frozenset({Role.BUREAU, Role.STREET}),
-    "staff.reveal_id": frozenset({Role.BUREAU, Role.STREET}),
-    "staff.secondment.manage": frozenset({Role.BUREAU, Role.STREET}),
-    # records the district government's approval and the two filings
-    "staff.secondment.approve": frozenset({Role.BUREAU}),
-    "staff.pay.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "staff.pay.compute": frozenset({Role.BUREAU, Role.STREET}),
-    "staff.evaluate": frozenset({Role.BUREAU, Role.STREET}),
-    "staff.evaluation.manage": frozenset({Role.BUREAU}),  # opens and closes the district's yearly round
-    "tasks.catalogue.view": ALL_ROLES,
-    "tasks.catalogue.apply": frozenset({Role.BUREAU, Role.DEPARTMENT}),
-    "tasks.catalogue.manage": frozenset({Role.BUREAU}),
-    "tasks.view": ALL_ROLES,
-    "tasks.submit": frozenset({Role.DEPARTMENT}),
-    "tasks.inbox": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "tasks.work": frozenset({Role.COMMITTEE}),
-    "tasks.refuse": frozenset({Role.STREET}),
-    "tasks.workload": frozenset({Role.BUREAU, Role.STREET}),
-    # funding: the bureau sets policy, runs and compares allocations, sends money and audits; the street
-    # passes money on; the committee confirms receipt and records spending. Each sees its own scope.
-    "funding.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "funding.policy.manage": frozenset({Role.BUREAU}),
-    "funding.run": frozenset({Role.BUREAU}),
-    "funding.compare": frozenset({Role.BUREAU}),
-    "funding.pass_on": frozenset({Role.STREET}),
-    "funding.confirm": frozenset({Role.COMMITTEE}),
-    "funding.spend": frozenset({Role.COMMITTEE}),
-    "funding.audit": frozenset({Role.BUREAU}),
-    # Ledgers: departments read (and export) only the books they own (ledgers.selectors.book_list).
-    "ledgers.view": ALL_ROLES,
-    "ledgers.export": ALL_ROLES,
-    "ledgers.keep": frozenset({Role.STREET, Role.COMMITTEE}),
-    "ledgers.close": frozenset({Role.STREET, Role.COMMITTEE}),
-    "ledgers.reopen": frozenset({Role.STREET}),
-    "ledgers.catalogue": frozenset({Role.BUREAU}),
-    # Community services (visits, activities, volunteers, organisations, the balance): committee staff record
-    # their own committee's work; streets and the bureau follow it. Visits hold households' needs: no department.
-    "services.view": frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE}),
-    "services.record": frozenset({Role.COMMITTEE}),
-}
+# permission name -> roles that hold it, and permission name -> the token scope a department's API token needs
+# for it. Each app declares its own in its `permissions.py` with `register`; `AccountsConfig.ready` imports
+# every app's `permissions.py`, so this layer names no app above it. A name nobody registered is held by no one.
+PERMISSIONS: dict[str, frozenset[str]] = {}
+TOKEN_SCOPES: dict[str, str] = {}
 
-# permission name -> the token scope a department's API token needs for it
-TOKEN_SCOPES: dict[str, str] = {
-    "org.view": ApiToken.Scope.ORG_READ,
-    "residents.view": ApiToken.Scope.RESIDENTS_READ,
-    # A police station's token registers floating people (the service refuses any other status for departments).
-    "residents.register": ApiToken.Scope.FLOATING_WRITE,
-    "jobs.view": ApiToken.Scope.JOBS,
-    "jobs.start": ApiToken.Scope.JOBS,
-    "certificates.verify": ApiToken.Scope.CERTIFICATES_VERIFY,
-    "certificates.whitelist_view": ApiToken.Scope.CERTIFICATES_VERIFY,
-    "tasks.catalogue.view": ApiToken.Scope.TASKS_SUBMIT,
-    "tasks.view": ApiToken.Scope.TASKS_SUBMIT,
-    "tasks.submit": ApiToken.Scope.TASKS_SUBMIT,
-    "ledgers.view": ApiToken.Scope.LEDGERS_READ,
-    "ledgers.export": ApiToken.Scope.LEDGERS_READ,
-}
+
+def register(name: str, roles: Iterable[str], *, scope: str | None = None) -> str:
+    """Declares a permission: the roles that hold it and, for those a department may use, the token scope
+    (one of `ApiToken.Scope`, stored values) its token or session needs. Returns the name."""
+    roles = frozenset(roles)
+    if not roles or not roles <= ALL_ROLES:
+        raise ValueError(f"permission {name!r}: unknown roles {sorted(roles - ALL_ROLES)}")
+    if scope is not None and scope not in ApiToken.Scope.values:
+        raise ValueError(f"permission {name!r}: unknown token scope {scope!r}")
+    if name in PERMISSIONS and (PERMISSIONS[name], TOKEN_SCOPES.get(name)) != (roles, scope):
+        raise ValueError(f"permission {name!r} is registered twice")
+    PERMISSIONS[name] = roles
+    if scope is not None:
+        TOKEN_SCOPES[name] = scope
+    return name
+
+
+# The layers below the roles (org, core's audit log) and this app's tokens cannot import Role: declared here.
+register("org.view", ALL_ROLES, scope=ApiToken.Scope.ORG_READ)
+register("org.edit_committee", {Role.BUREAU, Role.STREET})
+register("norms.manage", {Role.BUREAU})
+register("audit.view", {Role.BUREAU})
+register("tokens.manage", {Role.BUREAU})
 
 
 def has_permission(user, permission: str) -> bool:

@@ -1,6 +1,8 @@
+"""The page menu (a template context processor). It names every app's pages, so it lives in the layer that
+wires them all, not in accounts."""
+
 from community_admin.accounts.permissions import has_permission
 
-# (label, url name, permission). Later capabilities add their entries here.
 # The menu, in groups (a group with one visible entry shows as a plain link): (group, [(label, url name, permission)]).
 NAVIGATION_GROUPS = [
     (
