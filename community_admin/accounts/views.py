@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping, selectors, services
 from community_admin.accounts.forms import ApiTokenCreateForm, AuditFilterForm
 from community_admin.accounts.permissions import PermissionRequiredMixin
+from community_admin.core.views import errors_into_form
 
 
 class LoginView(auth_views.LoginView):
@@ -52,8 +53,7 @@ class TokenListView(PermissionRequiredMixin, View):
             try:
                 token, new_key = services.api_token_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                errors_into_form(form, exc)
             else:
                 messages.success(request, f"令牌“{token.name}”已创建。请立即复制，离开本页后无法再次查看。")
                 form = ApiTokenCreateForm()

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,14 +22,7 @@ from community_admin.admission.forms import (
     WorkloadFilterForm,
 )
 from community_admin.admission.models import ServiceItem
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+from community_admin.core.views import form_submit
 
 
 def _query_without_page(request) -> str:
@@ -101,20 +95,18 @@ class ItemApplyView(PermissionRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, heading="申请列入准入清单"))
 
     def post(self, request, *args, **kwargs):
-        form = ServiceItemApplyForm(request.POST, department=self._department())
-        if form.is_valid():
-            try:
-                item = services.service_item_apply(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"申请已提交，编号 {item.code}；区里将于 {item.decision_due:%Y-%m-%d} 前作出审批决定。",
-                )
-                return redirect("tasks:item-detail", pk=item.pk)
-        context = self.get_context_data(form=form, heading="申请列入准入清单")
-        return self.render_to_response(context, status=400)
+        return form_submit(
+            request,
+            ServiceItemApplyForm(request.POST, department=self._department()),
+            lambda data: services.service_item_apply(actor=request.user, **data),
+            invalid=lambda form: self.render_to_response(
+                self.get_context_data(form=form, heading="申请列入准入清单")
+            ),
+            success_url=lambda item: reverse("tasks:item-detail", args=[item.pk]),
+            success_message=lambda item: (
+                f"申请已提交，编号 {item.code}；区里将于 {item.decision_due:%Y-%m-%d} 前作出审批决定。"
+            ),
+        )
 
 
 class ItemEditView(PermissionRequiredMixin, TemplateView):
@@ -133,17 +125,18 @@ class ItemEditView(PermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         item = self._item()
         form = ServiceItemEditForm(request.POST, instance=ServiceItem.objects.get(pk=item.pk))
-        if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            try:
-                services.service_item_update(actor=request.user, item=item, changes=changes)
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, "准入清单事项已保存。")
-                return redirect("tasks:item-detail", pk=item.pk)
-        context = self.get_context_data(form=form, item=item, heading=f"修改 {item}")
-        return self.render_to_response(context, status=400)
+        return form_submit(
+            request,
+            form,
+            lambda data: services.service_item_update(
+                actor=request.user, item=item, changes={name: data[name] for name in form.changed_data}
+            ),
+            invalid=lambda form: self.render_to_response(
+                self.get_context_data(form=form, item=item, heading=f"修改 {item}")
+            ),
+            success_url=reverse("tasks:item-detail", args=[item.pk]),
+            success_message="准入清单事项已保存。",
+        )
 
 
 class ItemTransitionView(PermissionRequiredMixin, View):

@@ -1,11 +1,11 @@
 from decimal import Decimal
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -30,19 +30,12 @@ from community_admin.community_services.forms import (
 )
 from community_admin.core import idnumbers, workload
 from community_admin.core.files import private_file_response
+from community_admin.core.views import form_submit
 from community_admin.residents import selectors as residents_selectors
 from community_admin.residents.models import Household, Person
 
 ERR_PERSON_NOT_FOUND = "居民公民身份号码：本社区在册人员中没有这个号码。"
 SEARCH_LIMIT = 20
-
-
-def _errors_into(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _household(request, pk) -> Household:
@@ -114,16 +107,14 @@ class VisitCreateView(PermissionRequiredMixin, View):
         if not household_pk.isdigit():
             raise Http404
         household = _household(request, int(household_pk))
-        form = VisitForm(request.POST)
-        if form.is_valid():
-            try:
-                services.visit_record(actor=request.user, household=household, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, f"已记录走访：{household.number} {household.address}")
-                return redirect("services:household-visits", pk=household.pk)
-        return self._form(request, household, form, status=400)
+        return form_submit(
+            request,
+            VisitForm(request.POST),
+            lambda data: services.visit_record(actor=request.user, household=household, **data),
+            invalid=lambda form: self._form(request, household, form),
+            success_url=reverse("services:household-visits", args=[household.pk]),
+            success_message=f"已记录走访：{household.number} {household.address}",
+        )
 
     def _form(self, request, household, form, status=200):
         return render(
@@ -177,16 +168,14 @@ class VisitCloseView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         visit = _visit(request, pk)
-        form = FollowUpCloseForm(request.POST)
-        if form.is_valid():
-            try:
-                services.visit_follow_up_close(actor=request.user, visit=visit, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, "待办事项已办结。")
-                return redirect("services:visit-detail", pk=visit.pk)
-        return VisitDetailView().render(request, visit, form=form, status=400)
+        return form_submit(
+            request,
+            FollowUpCloseForm(request.POST),
+            lambda data: services.visit_follow_up_close(actor=request.user, visit=visit, **data),
+            invalid=lambda form: VisitDetailView().render(request, visit, form=form),
+            success_url=reverse("services:visit-detail", args=[visit.pk]),
+            success_message="待办事项已办结。",
+        )
 
 
 class FollowUpListView(PermissionRequiredMixin, View):
@@ -241,18 +230,16 @@ class ActivityCreateView(PermissionRequiredMixin, View):
         return render(request, "services/activity_form.html", {"form": form})
 
     def post(self, request):
-        form = ActivityForm(request.POST, organisations=self._organisations(request))
-        if form.is_valid():
-            try:
-                activity = services.activity_create(
-                    actor=request.user, committee=request.user.committee, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, f"已登记活动：{activity.title}")
-                return redirect("services:activity-detail", pk=activity.pk)
-        return render(request, "services/activity_form.html", {"form": form}, status=400)
+        return form_submit(
+            request,
+            ActivityForm(request.POST, organisations=self._organisations(request)),
+            lambda data: services.activity_create(
+                actor=request.user, committee=request.user.committee, **data
+            ),
+            invalid=lambda form: render(request, "services/activity_form.html", {"form": form}),
+            success_url=lambda activity: reverse("services:activity-detail", args=[activity.pk]),
+            success_message=lambda activity: f"已登记活动：{activity.title}",
+        )
 
 
 class ActivityDetailView(PermissionRequiredMixin, View):
@@ -285,19 +272,16 @@ class AttachmentUploadView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         activity = _activity(request, pk)
-        form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                services.activity_attachment_add(
-                    actor=request.user, activity=activity, upload=upload, file_name=upload.name
-                )
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, "附件已上传。")
-                return redirect("services:activity-detail", pk=activity.pk)
-        return ActivityDetailView().render(request, activity, attachment=form, status=400)
+        return form_submit(
+            request,
+            AttachmentForm(request.POST, request.FILES),
+            lambda data: services.activity_attachment_add(
+                actor=request.user, activity=activity, upload=data["file"], file_name=data["file"].name
+            ),
+            invalid=lambda form: ActivityDetailView().render(request, activity, attachment=form),
+            success_url=reverse("services:activity-detail", args=[activity.pk]),
+            success_message="附件已上传。",
+        )
 
 
 class AttachmentDownloadView(PermissionRequiredMixin, View):
@@ -326,16 +310,14 @@ class HoursLogView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         activity = _activity(request, pk)
         volunteers = selectors.volunteer_list(request.user).filter(committee_id=activity.committee_id)
-        form = HoursForm(request.POST, volunteers=volunteers)
-        if form.is_valid():
-            try:
-                services.volunteer_hours_log(actor=request.user, activity=activity, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, "服务时长已登记。")
-                return redirect("services:activity-detail", pk=activity.pk)
-        return ActivityDetailView().render(request, activity, hours=form, status=400)
+        return form_submit(
+            request,
+            HoursForm(request.POST, volunteers=volunteers),
+            lambda data: services.volunteer_hours_log(actor=request.user, activity=activity, **data),
+            invalid=lambda form: ActivityDetailView().render(request, activity, hours=form),
+            success_url=reverse("services:activity-detail", args=[activity.pk]),
+            success_message="服务时长已登记。",
+        )
 
 
 class ParticipantAddView(PermissionRequiredMixin, View):
@@ -343,17 +325,20 @@ class ParticipantAddView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         activity = _activity(request, pk)
-        form = PersonByIdForm(request.POST)
-        if form.is_valid():
-            try:
-                person = _person_by_id(request, activity.committee_id, form.cleaned_data["id_number"])
-                services.activity_participant_add(actor=request.user, activity=activity, person=person)
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, f"已登记参加居民：{person.name}")
-                return redirect("services:activity-detail", pk=activity.pk)
-        return ActivityDetailView().render(request, activity, participant=form, status=400)
+
+        def add(data):
+            person = _person_by_id(request, activity.committee_id, data["id_number"])
+            services.activity_participant_add(actor=request.user, activity=activity, person=person)
+            return person
+
+        return form_submit(
+            request,
+            PersonByIdForm(request.POST),
+            add,
+            invalid=lambda form: ActivityDetailView().render(request, activity, participant=form),
+            success_url=reverse("services:activity-detail", args=[activity.pk]),
+            success_message=lambda person: f"已登记参加居民：{person.name}",
+        )
 
 
 # Volunteers -----------------------------------------------------------------------------------------------
@@ -381,18 +366,23 @@ class VolunteerRegisterView(PermissionRequiredMixin, View):
         return render(request, "services/simple_form.html", {"form": form, "title": "注册志愿者"})
 
     def post(self, request):
-        form = VolunteerForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                person = _person_by_id(request, request.user.committee_id, data.pop("id_number"))
-                services.volunteer_register(actor=request.user, person=person, **data)
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, f"已注册志愿者：{person.name}")
-                return redirect("services:volunteer-list")
-        return render(request, "services/simple_form.html", {"form": form, "title": "注册志愿者"}, status=400)
+
+        def register(data):
+            data = dict(data)
+            person = _person_by_id(request, request.user.committee_id, data.pop("id_number"))
+            services.volunteer_register(actor=request.user, person=person, **data)
+            return person
+
+        return form_submit(
+            request,
+            VolunteerForm(request.POST),
+            register,
+            invalid=lambda form: render(
+                request, "services/simple_form.html", {"form": form, "title": "注册志愿者"}
+            ),
+            success_url=reverse("services:volunteer-list"),
+            success_message=lambda person: f"已注册志愿者：{person.name}",
+        )
 
 
 # Community organisations ----------------------------------------------------------------------------------
@@ -425,19 +415,17 @@ class OrganisationCreateView(PermissionRequiredMixin, View):
         )
 
     def post(self, request):
-        form = OrganisationForm(request.POST)
-        if form.is_valid():
-            try:
-                organisation = services.organisation_create(
-                    actor=request.user, committee=request.user.committee, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, f"已登记：{organisation.name}")
-                return redirect("services:organisation-detail", pk=organisation.pk)
-        return render(
-            request, "services/simple_form.html", {"form": form, "title": "登记社会组织"}, status=400
+        return form_submit(
+            request,
+            OrganisationForm(request.POST),
+            lambda data: services.organisation_create(
+                actor=request.user, committee=request.user.committee, **data
+            ),
+            invalid=lambda form: render(
+                request, "services/simple_form.html", {"form": form, "title": "登记社会组织"}
+            ),
+            success_url=lambda organisation: reverse("services:organisation-detail", args=[organisation.pk]),
+            success_message=lambda organisation: f"已登记：{organisation.name}",
         )
 
 
@@ -469,20 +457,23 @@ class MemberAddView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         organisation = _organisation(request, pk)
-        form = MemberForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                person = _person_by_id(request, organisation.committee_id, data.pop("id_number"))
-                services.organisation_member_add(
-                    actor=request.user, organisation=organisation, person=person, **data
-                )
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, f"已加入成员：{person.name}")
-                return redirect("services:organisation-detail", pk=organisation.pk)
-        return OrganisationDetailView().render(request, organisation, member=form, status=400)
+
+        def add(data):
+            data = dict(data)
+            person = _person_by_id(request, organisation.committee_id, data.pop("id_number"))
+            services.organisation_member_add(
+                actor=request.user, organisation=organisation, person=person, **data
+            )
+            return person
+
+        return form_submit(
+            request,
+            MemberForm(request.POST),
+            add,
+            invalid=lambda form: OrganisationDetailView().render(request, organisation, member=form),
+            success_url=reverse("services:organisation-detail", args=[organisation.pk]),
+            success_message=lambda person: f"已加入成员：{person.name}",
+        )
 
 
 class SupportRecordView(PermissionRequiredMixin, View):
@@ -490,18 +481,16 @@ class SupportRecordView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         organisation = _organisation(request, pk)
-        form = SupportForm(request.POST)
-        if form.is_valid():
-            try:
-                services.organisation_support_record(
-                    actor=request.user, organisation=organisation, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                _errors_into(form, exc)
-            else:
-                messages.success(request, "扶持记录已保存。")
-                return redirect("services:organisation-detail", pk=organisation.pk)
-        return OrganisationDetailView().render(request, organisation, support=form, status=400)
+        return form_submit(
+            request,
+            SupportForm(request.POST),
+            lambda data: services.organisation_support_record(
+                actor=request.user, organisation=organisation, **data
+            ),
+            invalid=lambda form: OrganisationDetailView().render(request, organisation, support=form),
+            success_url=reverse("services:organisation-detail", args=[organisation.pk]),
+            success_message="扶持记录已保存。",
+        )
 
 
 # The balance ----------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -13,6 +14,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
 from community_admin.core import reveals, uploads
 from community_admin.core.files import private_file_response
+from community_admin.core.views import form_submit
 from community_admin.staff import forms, selectors, services
 from community_admin.staff.models import Post, Secondment, SecondmentOpinion, Worker
 
@@ -93,17 +95,14 @@ class WorkerCreateView(PermissionRequiredMixin, View):
         return render(request, self.template_name, {"form": form})
 
     def post(self, request):
-        form = forms.WorkerCreateForm(request.POST, committees=scoping.visible_committees(request.user))
-        if form.is_valid():
-            try:
-                worker = services.worker_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, f"已登记社区工作者 {worker.name}。")
-                return redirect("staff:worker-detail", pk=worker.pk)
-        return render(request, self.template_name, {"form": form}, status=400)
+        return form_submit(
+            request,
+            forms.WorkerCreateForm(request.POST, committees=scoping.visible_committees(request.user)),
+            lambda data: services.worker_create(actor=request.user, **data),
+            invalid=lambda form: render(request, self.template_name, {"form": form}),
+            success_url=lambda worker: reverse("staff:worker-detail", args=[worker.pk]),
+            success_message=lambda worker: f"已登记社区工作者 {worker.name}。",
+        )
 
 
 class WorkerMixin(PermissionRequiredMixin):
