@@ -46,6 +46,9 @@ FIELD_LABELS = {
 }
 
 
+ERR_NO_OPEN_ROUND = "测评：目前没有进行中的年度测评。"
+
+
 def explain(exc: ValidationError) -> str:
     if not hasattr(exc, "error_dict"):
         return "；".join(exc.messages)
@@ -114,7 +117,10 @@ class WorkerMixin(PermissionRequiredMixin):
             pk=self.kwargs["pk"],
         )
 
-    def render_worker(self, worker: Worker, *, status: int = 200, error: str = "", revealed: str = ""):
+    def render_worker(
+        self, worker: Worker, *, status: int = 200, error: str = "", revealed: str = "", **bound
+    ):
+        """`bound`: a form posted back with its errors, by its action's name (`qualification=form`)."""
         user = self.request.user
         context = {
             "worker": worker,
@@ -125,10 +131,11 @@ class WorkerMixin(PermissionRequiredMixin):
             "departure": getattr(worker, "departure", None) if not worker.is_current else None,
             "can_manage": has_permission(user, "staff.manage") and worker.is_current,
             "can_reveal": has_permission(user, "staff.reveal_id"),
-            "posts_form": forms.PostsForm(initial={"posts": [p.post for p in worker.posts.all()]}),
-            "qualification_form": forms.QualificationForm(),
-            "resign_form": forms.ResignForm(),
-            "retire_form": forms.RetireForm(),
+            "posts_form": bound.get("posts")
+            or forms.PostsForm(initial={"posts": [p.post for p in worker.posts.all()]}),
+            "qualification_form": bound.get("qualification") or forms.QualificationForm(),
+            "resign_form": bound.get("resign") or forms.ResignForm(),
+            "retire_form": bound.get("retire") or forms.RetireForm(),
             "error": error,
             "revealed": revealed,
         }
@@ -181,23 +188,25 @@ class WorkerActionView(WorkerMixin, View):
         form_class = self.actions.get(action)
         if form_class is None:
             return self.render_worker(worker, status=400, error="操作：请选择要办理的事项。")
-        form = form_class(request.POST)
-        if not form.is_valid():
-            return self.render_worker(worker, status=400, error=forms.form_errors(form))
-        data = form.cleaned_data
-        try:
-            if action == "posts":
-                services.worker_set_posts(actor=request.user, worker=worker, posts=data["posts"])
-            elif action == "qualification":
-                services.qualification_add(actor=request.user, worker=worker, **data)
-            elif action == "resign":
-                services.worker_resign(actor=request.user, worker=worker, **data)
-            else:
-                services.worker_retire(actor=request.user, worker=worker, **data)
-        except ValidationError as exc:
-            return self.render_worker(worker, status=400, error=explain(exc))
-        messages.success(request, "已保存。")
-        return redirect("staff:worker-detail", pk=worker.pk)
+        return form_submit(
+            request,
+            form_class(request.POST),
+            lambda data: self.apply(action, worker, data),
+            invalid=lambda form: self.render_worker(worker, **{action: form}),
+            success_url=reverse("staff:worker-detail", args=[worker.pk]),
+            success_message="已保存。",
+        )
+
+    def apply(self, action: str, worker: Worker, data: dict) -> None:
+        actor = self.request.user
+        if action == "posts":
+            services.worker_set_posts(actor=actor, worker=worker, posts=data["posts"])
+        elif action == "qualification":
+            services.qualification_add(actor=actor, worker=worker, **data)
+        elif action == "resign":
+            services.worker_resign(actor=actor, worker=worker, **data)
+        else:
+            services.worker_retire(actor=actor, worker=worker, **data)
 
 
 # Staffing --------------------------------------------------------------------------------------------
@@ -257,16 +266,14 @@ class SecondmentCreateView(SecondmentListView):
         return redirect("staff:secondment-list")
 
     def post(self, request):
-        form = forms.SecondmentRequestForm(request.POST, workers=secondable_workers(request.user))
-        if form.is_valid():
-            try:
-                secondment = services.secondment_request(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, explain(exc))
-            else:
-                messages.success(request, "借调申请已登记，请附双方书面意见。")
-                return redirect("staff:secondment-detail", pk=secondment.pk)
-        return self.render_list(request, form, status=400)
+        return form_submit(
+            request,
+            forms.SecondmentRequestForm(request.POST, workers=secondable_workers(request.user)),
+            lambda data: services.secondment_request(actor=request.user, **data),
+            invalid=lambda form: self.render_list(request, form),
+            success_url=lambda secondment: reverse("staff:secondment-detail", args=[secondment.pk]),
+            success_message="借调申请已登记，请附双方书面意见。",
+        )
 
 
 class SecondmentMixin(PermissionRequiredMixin):
@@ -274,15 +281,16 @@ class SecondmentMixin(PermissionRequiredMixin):
         user = self.request.user
         return scoping.get_in_scope_or_404(selectors.secondment_list(user), user, pk=self.kwargs["pk"])
 
-    def render_secondment(self, secondment: Secondment, *, status: int = 200, error: str = ""):
+    def render_secondment(self, secondment: Secondment, *, status: int = 200, error: str = "", **bound):
+        """`bound`: the step's form posted back with its errors, by the step's name (`reject=form`)."""
         user = self.request.user
         context = {
             "secondment": secondment,
             "opinions": secondment.opinions.all(),
             "forms": {
-                name: form()
+                name: bound.get(name) or form()
                 for name, form in forms.SECONDMENT_STEP_FORMS.items()
-                if secondment.state in services.STEP_STATES[name]
+                if secondment.state in services.STEP_STATES[name] or name in bound
             },
             "can_manage": has_permission(user, "staff.secondment.manage"),
             "can_approve": has_permission(user, "staff.secondment.approve"),
@@ -325,33 +333,31 @@ class SecondmentStepView(SecondmentMixin, View):
         form_class = forms.SECONDMENT_STEP_FORMS.get(action)
         if form_class is None:
             return self.render_secondment(secondment, status=400, error="操作：请选择要办理的环节。")
-        form = form_class(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_secondment(secondment, status=400, error=forms.form_errors(form))
-        data, actor = form.cleaned_data, request.user
-        try:
-            if action == "opinion":
-                services.secondment_attach_opinion(
-                    actor=actor,
-                    secondment=secondment,
-                    side=data["side"],
-                    text=data["text"],
-                    upload=data["file"],
-                )
-            elif action == "approve":
-                services.secondment_approve(actor=actor, secondment=secondment, **data)
-            elif action == "file":
-                services.secondment_file(actor=actor, secondment=secondment, **data)
-            elif action == "activate":
-                services.secondment_activate(actor=actor, secondment=secondment, **data)
-            elif action == "end":
-                services.secondment_end(actor=actor, secondment=secondment, **data)
-            else:
-                services.secondment_reject(actor=actor, secondment=secondment, **data)
-        except ValidationError as exc:
-            return self.render_secondment(secondment, status=400, error=explain(exc))
-        messages.success(request, "已办理。")
-        return redirect("staff:secondment-detail", pk=secondment.pk)
+        return form_submit(
+            request,
+            form_class(request.POST, request.FILES),
+            lambda data: self.apply(action, secondment, data),
+            invalid=lambda form: self.render_secondment(secondment, **{action: form}),
+            success_url=reverse("staff:secondment-detail", args=[secondment.pk]),
+            success_message="已办理。",
+        )
+
+    def apply(self, action: str, secondment: Secondment, data: dict) -> None:
+        actor = self.request.user
+        if action == "opinion":
+            services.secondment_attach_opinion(
+                actor=actor, secondment=secondment, side=data["side"], text=data["text"], upload=data["file"]
+            )
+        elif action == "approve":
+            services.secondment_approve(actor=actor, secondment=secondment, **data)
+        elif action == "file":
+            services.secondment_file(actor=actor, secondment=secondment, **data)
+        elif action == "activate":
+            services.secondment_activate(actor=actor, secondment=secondment, **data)
+        elif action == "end":
+            services.secondment_end(actor=actor, secondment=secondment, **data)
+        else:
+            services.secondment_reject(actor=actor, secondment=secondment, **data)
 
 
 class OpinionFileView(PermissionRequiredMixin, View):
@@ -411,16 +417,14 @@ class PayrollComputeView(PayrollListView):
         return redirect("staff:payroll-list")
 
     def post(self, request):
-        form = forms.PayrollComputeForm(request.POST, committees=scoping.visible_committees(request.user))
-        if form.is_valid():
-            try:
-                payroll = services.payroll_compute(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, explain(exc))
-            else:
-                messages.success(request, f"{payroll} 已计算。")
-                return redirect("staff:payroll-detail", pk=payroll.pk)
-        return self.render_list(request, form, status=400)
+        return form_submit(
+            request,
+            forms.PayrollComputeForm(request.POST, committees=scoping.visible_committees(request.user)),
+            lambda data: services.payroll_compute(actor=request.user, **data),
+            invalid=lambda form: self.render_list(request, form),
+            success_url=lambda payroll: reverse("staff:payroll-detail", args=[payroll.pk]),
+            success_message=lambda payroll: f"{payroll} 已计算。",
+        )
 
 
 class PayrollMixin(PermissionRequiredMixin):
@@ -496,25 +500,27 @@ class EvaluationScoreView(EvaluationView):
 
     def post(self, request):
         form = forms.ScoreForm(request.POST, workers=evaluable_workers(request.user))
-        round_ = selectors.evaluation_rounds().filter(closed_at__isnull=True).first()
-        if form.is_valid():
+
+        def record(data):
+            round_ = selectors.evaluation_rounds().filter(closed_at__isnull=True).first()
             if round_ is None:
-                form.add_error(None, "测评：目前没有进行中的年度测评。")
-            else:
-                try:
-                    services.evaluation_score_record(
-                        actor=request.user,
-                        round=round_,
-                        worker=form.cleaned_data["worker"],
-                        representative=form.cleaned_data["representative"],
-                        scores=form.scores(),
-                    )
-                except ValidationError as exc:
-                    form.add_error(None, explain(exc))
-                else:
-                    messages.success(request, "测评分数已录入。")
-                    return redirect("staff:evaluation")
-        return self.render_page(request, status=400, score_form=form)
+                raise ValidationError(ERR_NO_OPEN_ROUND)
+            services.evaluation_score_record(
+                actor=request.user,
+                round=round_,
+                worker=data["worker"],
+                representative=data["representative"],
+                scores=form.scores(),
+            )
+
+        return form_submit(
+            request,
+            form,
+            record,
+            invalid=lambda form: self.render_page(request, score_form=form),
+            success_url=reverse("staff:evaluation"),
+            success_message="测评分数已录入。",
+        )
 
 
 class EvaluationRoundView(EvaluationView):
@@ -529,23 +535,21 @@ class EvaluationRoundView(EvaluationView):
         if request.POST.get("action") == "close":
             round_ = selectors.evaluation_rounds().filter(closed_at__isnull=True).first()
             if round_ is None:
-                messages.error(request, "测评：目前没有进行中的年度测评。")
+                messages.error(request, ERR_NO_OPEN_ROUND)
                 return self.render_page(request, status=400)
             records = services.evaluation_round_close(actor=request.user, round=round_)
             messages.success(
                 request, f"{round_} 已结束，{len(records)} 名社工低于分数线，已建立责任追究记录。"
             )
             return redirect("staff:evaluation")
-        form = forms.RoundOpenForm(request.POST)
-        if form.is_valid():
-            try:
-                services.evaluation_round_open(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error(None, explain(exc))
-            else:
-                messages.success(request, "年度测评已开始。")
-                return redirect("staff:evaluation")
-        return self.render_page(request, status=400, round_form=form)
+        return form_submit(
+            request,
+            forms.RoundOpenForm(request.POST),
+            lambda data: services.evaluation_round_open(actor=request.user, **data),
+            invalid=lambda form: self.render_page(request, round_form=form),
+            success_url=reverse("staff:evaluation"),
+            success_message="年度测评已开始。",
+        )
 
 
 class AccountabilityFollowUpView(PermissionRequiredMixin, View):
