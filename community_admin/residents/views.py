@@ -75,7 +75,8 @@ class PersonListView(PermissionRequiredMixin, View):
         filterset = PersonFilter(
             request.GET or None, queryset=selectors.person_list_paged(request.user), user=request.user
         )
-        persons = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.none()
+        refused = filterset.is_bound and not filterset.is_valid()
+        persons = filterset.queryset.none() if refused else filterset.qs
         if not filterset.is_bound:
             persons = filterset.queryset.filter(status__in=Person.ACTIVE_STATUSES)
         page = CountCachedPaginator(persons, self.paginate_by, data=REGISTRY).get_page(
@@ -100,7 +101,7 @@ class PersonListView(PermissionRequiredMixin, View):
                 "export_query": query.urlencode(),
                 "sensitive": selectors.can_see_sensitive(request.user),
             },
-            status=status,
+            status=400 if refused else status,  # a filter it cannot read shows the form's error
         )
 
 
