@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
@@ -9,7 +8,7 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping, selectors, services
 from community_admin.accounts.forms import ApiTokenCreateForm, AuditFilterForm
 from community_admin.accounts.permissions import PermissionRequiredMixin
-from community_admin.core.views import errors_into_form
+from community_admin.core.views import errors_into_form, paginate
 
 
 class LoginView(auth_views.LoginView):
@@ -29,12 +28,8 @@ class AuditLogListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = AuditFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        page = Paginator(selectors.audit_log_list(filters=filters), self.paginate_by).get_page(
-            self.request.GET.get("page")
-        )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
+        rows = selectors.audit_log_list(filters=filters)
+        return super().get_context_data(form=form, **paginate(self.request, rows, self.paginate_by), **kwargs)
 
 
 class TokenListView(PermissionRequiredMixin, View):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -22,14 +21,7 @@ from community_admin.admission.forms import (
     WorkloadFilterForm,
 )
 from community_admin.admission.models import ServiceItem
-from community_admin.core.views import form_submit
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
+from community_admin.core.views import form_submit, paginate
 
 # The admission list -----------------------------------------------------------------------------------
 
@@ -42,14 +34,10 @@ class ItemListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = ServiceItemFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        page = Paginator(selectors.service_item_list(filters=filters), self.paginate_by).get_page(
-            self.request.GET.get("page")
-        )
         user = self.request.user
         return super().get_context_data(
             form=form,
-            page=page,
-            query=_query_without_page(self.request),
+            **paginate(self.request, selectors.service_item_list(filters=filters), self.paginate_by),
             summary=selectors.service_item_summary(),
             today=timezone.localdate(),
             can_apply=has_permission(user, "tasks.catalogue.apply"),
@@ -174,11 +162,9 @@ class InboxView(PermissionRequiredMixin, TemplateView):
         form = InboxFilterForm(self.request.GET or None, committees=committees)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
         rows = selectors.inbox(user, status=filters.get("status", ""), committee=filters.get("committee"))
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
         return super().get_context_data(
             form=form,
-            page=page,
-            query=_query_without_page(self.request),
+            **paginate(self.request, rows, self.paginate_by),
             show_committee=user.role != Role.COMMITTEE,
             **kwargs,
         )

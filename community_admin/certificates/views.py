@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from community_admin.certificates.jobs import BATCH_PDF
 from community_admin.certificates.models import Certificate, CertificateType
 from community_admin.core.audit import client_ip
 from community_admin.core.files import private_file_response
-from community_admin.core.views import errors_into_form, form_submit
+from community_admin.core.views import errors_into_form, form_submit, paginate
 
 PERSON_CHOICES_SHOWN = 100
 
@@ -57,15 +56,11 @@ class CertificateListView(PermissionRequiredMixin, View):
         q = request.GET.get("q", "").strip()
         if q:
             rows = rows.filter(Q(serial__icontains=q) | Q(holder_name__icontains=q))
-        page = Paginator(rows, 25).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         return render(
             request,
             "certificates/certificate_list.html",
             {
-                "page": page,
-                "query": query.urlencode(),
+                **paginate(request, rows, 25),
                 "statuses": Certificate.Status.choices,
                 "tiers": CertificateType.Tier.choices,
                 "can_issue": has_permission(request.user, "certificates.issue"),
@@ -238,8 +233,11 @@ class RefusalListView(PermissionRequiredMixin, View):
     required_permission = "certificates.view"
 
     def get(self, request):
-        page = Paginator(selectors.refusal_list(request.user), 25).get_page(request.GET.get("page"))
-        return render(request, "certificates/refusal_list.html", {"page": page})
+        return render(
+            request,
+            "certificates/refusal_list.html",
+            paginate(request, selectors.refusal_list(request.user), 25),
+        )
 
 
 class RefusalDetailView(PermissionRequiredMixin, View):
@@ -283,13 +281,11 @@ class SealLogView(PermissionRequiredMixin, View):
             if not form.errors
             else selectors.seal_log(request.user).none()
         )
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        listed = paginate(request, rows, 50)
         return render(
             request,
             "certificates/seal_log.html",
-            {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+            {"form": form, **listed, "total": listed["page"].paginator.count},
         )
 
 

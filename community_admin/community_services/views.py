@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
@@ -30,12 +29,13 @@ from community_admin.community_services.forms import (
 )
 from community_admin.core import idnumbers, workload
 from community_admin.core.files import private_file_response
-from community_admin.core.views import form_submit
+from community_admin.core.views import form_submit, paginate
 from community_admin.residents import selectors as residents_selectors
 from community_admin.residents.models import Household, Person
 
 ERR_PERSON_NOT_FOUND = "居民公民身份号码：本社区在册人员中没有这个号码。"
 SEARCH_LIMIT = 20
+PER_PAGE = 25
 
 
 def _household(request, pk) -> Household:
@@ -55,10 +55,6 @@ def _person_by_id(request, committee_id: int, raw: str) -> Person:
     return person
 
 
-def _page(request, queryset, per_page=25):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
 # Home visits ----------------------------------------------------------------------------------------------
 
 
@@ -76,7 +72,7 @@ class VisitListView(PermissionRequiredMixin, View):
             request,
             "services/visit_list.html",
             {
-                "page": _page(request, visits),
+                **paginate(request, visits, PER_PAGE),
                 "mine": mine,
                 "can_record": has_permission(request.user, "services.record"),
                 "open_count": selectors.open_follow_ups(request.user).filter(visitor=request.user).count(),
@@ -190,7 +186,7 @@ class FollowUpListView(PermissionRequiredMixin, View):
             "services/follow_ups.html",
             {
                 "summary": selectors.follow_up_summary(request.user, today=today),
-                "page": _page(request, selectors.open_follow_ups(request.user)),
+                **paginate(request, selectors.open_follow_ups(request.user), PER_PAGE),
                 "today": today,
             },
         )
@@ -211,7 +207,7 @@ class ActivityListView(PermissionRequiredMixin, View):
             request,
             "services/activity_list.html",
             {
-                "page": _page(request, selectors.activity_list(request.user)),
+                **paginate(request, selectors.activity_list(request.user), PER_PAGE),
                 "can_record": has_permission(request.user, "services.record"),
             },
         )
@@ -352,7 +348,7 @@ class VolunteerListView(PermissionRequiredMixin, View):
             request,
             "services/volunteer_list.html",
             {
-                "page": _page(request, selectors.volunteer_list(request.user)),
+                **paginate(request, selectors.volunteer_list(request.user), PER_PAGE),
                 "can_record": has_permission(request.user, "services.record"),
             },
         )
@@ -400,7 +396,7 @@ class OrganisationListView(PermissionRequiredMixin, View):
             request,
             "services/organisation_list.html",
             {
-                "page": _page(request, selectors.organisation_list(request.user)),
+                **paginate(request, selectors.organisation_list(request.user), PER_PAGE),
                 "can_record": has_permission(request.user, "services.record"),
             },
         )

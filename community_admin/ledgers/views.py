@@ -3,17 +3,17 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
-from community_admin.core.views import errors_into_form, form_submit
+from community_admin.core.views import errors_into_form, form_submit, paginate
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.derived import DERIVATIONS
 from community_admin.ledgers.exporters import XLSX, layout_headers, manual_rows
@@ -98,11 +98,13 @@ class BookDetailView(PermissionRequiredMixin, View):
             "can_export": has_permission(user, "ledgers.export"),
             "export_kind": BOOK_EXPORT,
             "export_params": {"book": book.code, **({} if book.is_derived else {"period": key})},
+            # the page links name the copy shown, also when it is shown again after a refused entry (a POST)
+            "query": urlencode({"committee": committee.code, "period": key}),
         }
         if book.is_derived:
             derivation = DERIVATIONS[book.derived_key]
             values = derivation.values(selectors.derived_base(user, book, committee), today)
-            page = Paginator(values, self.paginate_by).get_page(request.GET.get("page"))
+            page = paginate(request, values, self.paginate_by)["page"]
             context.update(
                 headers=derivation.headers,
                 page=page,
@@ -112,7 +114,7 @@ class BookDetailView(PermissionRequiredMixin, View):
         else:
             period = selectors.find_period(book, committee, key)
             entries = selectors.book_entries(user, book, committee, key).order_by("id")
-            page = Paginator(entries, self.paginate_by).get_page(request.GET.get("page"))
+            page = paginate(request, entries, self.paginate_by)["page"]
             page_entries = list(page)
             rows = manual_rows(entries.filter(pk__in=[e.pk for e in page_entries]), book)
             closed = bool(period and period.closed)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPaginator
-from community_admin.core.views import errors_into_form, form_submit
+from community_admin.core.views import errors_into_form, form_submit, paginate
 from community_admin.residents import exporters, selectors, services
 from community_admin.residents.filters import PersonFilter
 from community_admin.residents.forms import (
@@ -79,11 +78,10 @@ class PersonListView(PermissionRequiredMixin, View):
         persons = filterset.queryset.none() if refused else filterset.qs
         if not filterset.is_bound:
             persons = filterset.queryset.filter(status__in=Person.ACTIVE_STATUSES)
-        page = CountCachedPaginator(persons, self.paginate_by, data=REGISTRY).get_page(
-            request.GET.get("page")
+        listed = paginate(
+            request, persons, self.paginate_by, paginator_class=CountCachedPaginator, data=REGISTRY
         )
-        query = request.GET.copy()
-        query.pop("page", None)
+        page = listed["page"]
         return render(
             request,
             "residents/person_list.html",
@@ -91,14 +89,13 @@ class PersonListView(PermissionRequiredMixin, View):
                 "filter": filterset,
                 "id_form": id_form,
                 "found": found,
-                "page": page,
-                "query": query.urlencode(),
+                **listed,
                 "can_register": has_permission(request.user, "residents.register"),
                 "can_import": has_permission(request.user, "residents.import"),
                 "can_see_conflicts": has_permission(request.user, "residents.conflicts"),
                 "can_export": has_permission(request.user, "residents.export") and found is None,
                 "export_in_background": page.paginator.count > EXPORT_MAX_ROWS,
-                "export_query": query.urlencode(),
+                "export_query": listed["query"],
                 "sensitive": selectors.can_see_sensitive(request.user),
             },
             status=400 if refused else status,  # a filter it cannot read shows the form's error
@@ -384,12 +381,11 @@ class ConflictListView(PermissionRequiredMixin, View):
         conflicts = selectors.registration_conflicts(request.user)
         if shown in RegistrationConflict.Status.values:
             conflicts = conflicts.filter(status=shown)
-        page = Paginator(conflicts, self.paginate_by).get_page(request.GET.get("page"))
         return render(
             request,
             "residents/conflict_list.html",
             {
-                "page": page,
+                **paginate(request, conflicts, self.paginate_by),
                 "shown": shown,
                 "statuses": RegistrationConflict.Status.choices,
                 "failed": failed,

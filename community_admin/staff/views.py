@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +13,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
 from community_admin.core import reveals, uploads
 from community_admin.core.files import private_file_response
-from community_admin.core.views import form_submit
+from community_admin.core.views import form_submit, paginate
 from community_admin.staff import forms, selectors, services
 from community_admin.staff.models import Post, Secondment, SecondmentOpinion, Worker
 
@@ -46,6 +45,7 @@ FIELD_LABELS = {
 }
 
 
+PER_PAGE = 50
 ERR_NO_OPEN_ROUND = "测评：目前没有进行中的年度测评。"
 
 
@@ -77,12 +77,9 @@ class WorkerListView(PermissionRequiredMixin, TemplateView):
         workers = selectors.worker_list(
             user, post=filters.get("post", ""), status=filters.get("status", ""), search=filters.get("q", "")
         )
-        query = self.request.GET.copy()
-        query.pop("page", None)
         return super().get_context_data(
             form=form,
-            page=Paginator(workers, 50).get_page(self.request.GET.get("page")),
-            query=query.urlencode(),
+            **paginate(self.request, workers, PER_PAGE),
             figures=selectors.staff_figures(selectors.visible_workers(user)),
             can_manage=has_permission(user, "staff.manage"),
             **kwargs,
@@ -249,7 +246,7 @@ class SecondmentListView(PermissionRequiredMixin, View):
         state = request.GET.get("state", "")
         secondments = selectors.secondment_list(request.user, state=state)
         context = {
-            "page": Paginator(secondments, 50).get_page(request.GET.get("page")),
+            **paginate(request, secondments, PER_PAGE),
             "state": state,
             "states": Secondment.State.choices,
             "counts": selectors.secondment_counts(request.user),
@@ -402,7 +399,7 @@ class PayrollListView(PermissionRequiredMixin, View):
 
     def render_list(self, request, form, status: int = 200):
         context = {
-            "page": Paginator(selectors.payroll_list(request.user), 50).get_page(request.GET.get("page")),
+            **paginate(request, selectors.payroll_list(request.user), PER_PAGE),
             "policies": selectors.pay_policies(),
             "form": form,
             "can_compute": has_permission(request.user, "staff.pay.compute"),

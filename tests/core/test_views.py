@@ -75,3 +75,25 @@ def test_paginate_keeps_the_other_parameters_for_the_links():
     context = paginate(request, list(range(30)), 10)
     assert context["page"].number == 2 and context["query"] == "status=open&q=%E5%BC%A0"
     assert paginate(RequestFactory().get("/", {"page": "x"}), list(range(30)), 10)["page"].number == 1
+
+
+def test_one_pager_builds_the_page_links_of_every_list():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR) / "templates"
+    builders = {p.relative_to(root).as_posix() for p in root.rglob("*.html") if "page-link" in p.read_text()}
+    assert builders == {"_pagination.html"}
+
+
+def test_the_page_links_keep_the_lists_other_parameters(world, login):
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    # the secondment list lost its state filter on the next page
+    response = login(world.street_user).get(reverse("staff:secondment-list"), {"state": "requested"})
+    assert response.status_code == 200 and response.context["query"] == "state=requested"
+    page = paginate(RequestFactory().get("/", {"state": "requested"}), list(range(60)), 50)
+    html = render_to_string("_pagination.html", page)
+    assert 'href="?state=requested&amp;page=2"' in html and "第 1 / 2 页，共 60 条" in html
