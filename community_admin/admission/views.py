@@ -21,12 +21,12 @@ from community_admin.admission.forms import (
     WorkloadFilterForm,
 )
 from community_admin.admission.models import ServiceItem
-from community_admin.core.views import form_submit, paginate
+from community_admin.core.views import FilteredListMixin, form_submit, paginate
 
 # The admission list -----------------------------------------------------------------------------------
 
 
-class ItemListView(PermissionRequiredMixin, TemplateView):
+class ItemListView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
     required_permission = "tasks.catalogue.view"
     template_name = "tasks/item_list.html"
     paginate_by = 100
@@ -37,7 +37,13 @@ class ItemListView(PermissionRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             form=form,
-            **paginate(self.request, selectors.service_item_list(filters=filters), self.paginate_by),
+            **paginate(
+                self.request,
+                selectors.service_item_list(filters=filters)
+                if not form.errors
+                else ServiceItem.objects.none(),
+                self.paginate_by,
+            ),
             summary=selectors.service_item_summary(),
             today=timezone.localdate(),
             can_apply=has_permission(user, "tasks.catalogue.apply"),
@@ -148,7 +154,7 @@ class ItemTransitionView(PermissionRequiredMixin, View):
 # The committees' inbox --------------------------------------------------------------------------------
 
 
-class InboxView(PermissionRequiredMixin, TemplateView):
+class InboxView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
     """Committee staff: the admitted tasks of their committee; street clerks and the bureau: of the
     committees they see."""
 
@@ -162,6 +168,8 @@ class InboxView(PermissionRequiredMixin, TemplateView):
         form = InboxFilterForm(self.request.GET or None, committees=committees)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
         rows = selectors.inbox(user, status=filters.get("status", ""), committee=filters.get("committee"))
+        if form.errors:
+            rows = rows.none()
         return super().get_context_data(
             form=form,
             **paginate(self.request, rows, self.paginate_by),

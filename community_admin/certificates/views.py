@@ -286,6 +286,7 @@ class SealLogView(PermissionRequiredMixin, View):
             request,
             "certificates/seal_log.html",
             {"form": form, **listed, "total": listed["page"].paginator.count},
+            status=400 if form.errors else 200,  # a filter it cannot read shows the form's error
         )
 
 

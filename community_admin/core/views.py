@@ -51,6 +51,17 @@ def form_submit(
     return response
 
 
+class FilteredListMixin:
+    """A list page (a TemplateView) with its filter form in the context as `form`: a value the form cannot
+    read answers 400 with the form's errors (and no rows, which the view gives), never the unfiltered list."""
+
+    def render_to_response(self, context, **response_kwargs):
+        form = context.get("form")
+        if form is not None and form.is_bound and not form.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
 def query_without_page(request) -> str:
     query = request.GET.copy()
     query.pop("page", None)

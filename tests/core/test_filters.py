@@ -7,6 +7,7 @@ from `filterset_fields`); the pages' from PAGE_LISTS; every FilterSet class in t
 import importlib
 import json
 import pkgutil
+import re
 
 import django_filters
 import pytest
@@ -120,3 +121,26 @@ def test_a_good_boolean_still_filters(world, login):
         c["code"] for c in client.get("/api/v1/committees/", {"village_converted": "true"}).json()["results"]
     ]
     assert codes == ["A9"]
+
+
+# The page lists filtered by a form of their own: a value it cannot read is the form's error (400), no rows.
+PAGE_FORM_CASES = [
+    ("accounts:audit-list", "date_from", "not-a-date"),
+    ("tasks:item-list", "status", "no-such-choice"),
+    ("tasks:inbox", "status", "no-such-choice"),
+    ("staff:worker-list", "post", "no-such-choice"),
+    ("certificates:seal-log", "date_from", "not-a-date"),
+]
+
+
+@pytest.mark.parametrize(("url_name", "name", "value"), PAGE_FORM_CASES)
+def test_a_bad_filter_value_on_a_form_filtered_page_shows_the_forms_error(
+    world, login, url_name, name, value
+):
+    response = login(world.bureau).get(reverse(url_name), {name: value})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert re.search(rf'<(?:input|select)\b[^>]*name="{name}"[^>]*aria-invalid="true"', body) or re.search(
+        rf'<(?:input|select)\b[^>]*aria-invalid="true"[^>]*name="{name}"', body
+    )
+    assert response.context["page"].paginator.count == 0

@@ -12,24 +12,26 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import reveals
-from community_admin.core.views import form_submit, paginate
+from community_admin.core.views import FilteredListMixin, form_submit, paginate
 from community_admin.staff import forms, selectors, services
 from community_admin.staff.models import Worker
 
 PER_PAGE = 50
 
 
-class WorkerListView(PermissionRequiredMixin, TemplateView):
+class WorkerListView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
     required_permission = "staff.view"
     template_name = "staff/worker_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         form = forms.WorkerFilterForm(self.request.GET or {"status": "current"})
-        filters = form.cleaned_data if form.is_valid() else {"status": "current"}
+        filters = form.cleaned_data if form.is_valid() else {}
         workers = selectors.worker_list(
             user, post=filters.get("post", ""), status=filters.get("status", ""), search=filters.get("q", "")
         )
+        if form.errors:
+            workers = workers.none()
         return super().get_context_data(
             form=form,
             **paginate(self.request, workers, PER_PAGE),
