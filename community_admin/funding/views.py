@@ -130,18 +130,15 @@ class RunListView(PermissionRequiredMixin, View):
         )
 
 
-class RunStartView(RunListView):
+class RunStartView(PermissionRequiredMixin, View):
     required_permission = "funding.run"
-
-    def get(self, request):
-        return redirect("funding:run-list")
 
     def post(self, request):
         return form_submit(
             request,
             forms.RunForm(request.POST),
             lambda data: services.allocation_run(actor=request.user, year=data["year"]),
-            invalid=lambda form: self.page(request, form),
+            invalid=lambda form: RunListView().page(request, form),
             success_url=reverse("funding:run-list"),
             success_message=lambda run: f"{run.year} 年度经费已测算。",
         )
