@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
@@ -9,6 +8,8 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping, selectors, services
 from community_admin.accounts.forms import ApiTokenCreateForm, AuditFilterForm
 from community_admin.accounts.permissions import PermissionRequiredMixin
+from community_admin.core.models import AuditLog
+from community_admin.core.views import FilteredListMixin, errors_into_form, paginate
 
 
 class LoginView(auth_views.LoginView):
@@ -20,7 +21,7 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-class AuditLogListView(PermissionRequiredMixin, TemplateView):
+class AuditLogListView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
     required_permission = "audit.view"
     template_name = "accounts/audit_list.html"
     paginate_by = 50
@@ -28,12 +29,8 @@ class AuditLogListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = AuditFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        page = Paginator(selectors.audit_log_list(filters=filters), self.paginate_by).get_page(
-            self.request.GET.get("page")
-        )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        return super().get_context_data(form=form, page=page, query=query.urlencode(), **kwargs)
+        rows = selectors.audit_log_list(filters=filters) if not form.errors else AuditLog.objects.none()
+        return super().get_context_data(form=form, **paginate(self.request, rows, self.paginate_by), **kwargs)
 
 
 class TokenListView(PermissionRequiredMixin, View):
@@ -52,8 +49,7 @@ class TokenListView(PermissionRequiredMixin, View):
             try:
                 token, new_key = services.api_token_create(actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
+                errors_into_form(form, exc)
             else:
                 messages.success(request, f"令牌“{token.name}”已创建。请立即复制，离开本页后无法再次查看。")
                 form = ApiTokenCreateForm()

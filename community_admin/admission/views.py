@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -21,26 +21,12 @@ from community_admin.admission.forms import (
     WorkloadFilterForm,
 )
 from community_admin.admission.models import ServiceItem
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
+from community_admin.core.views import FilteredListMixin, form_submit, paginate
 
 # The admission list -----------------------------------------------------------------------------------
 
 
-class ItemListView(PermissionRequiredMixin, TemplateView):
+class ItemListView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
     required_permission = "tasks.catalogue.view"
     template_name = "tasks/item_list.html"
     paginate_by = 100
@@ -48,14 +34,16 @@ class ItemListView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         form = ServiceItemFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        page = Paginator(selectors.service_item_list(filters=filters), self.paginate_by).get_page(
-            self.request.GET.get("page")
-        )
         user = self.request.user
         return super().get_context_data(
             form=form,
-            page=page,
-            query=_query_without_page(self.request),
+            **paginate(
+                self.request,
+                selectors.service_item_list(filters=filters)
+                if not form.errors
+                else ServiceItem.objects.none(),
+                self.paginate_by,
+            ),
             summary=selectors.service_item_summary(),
             today=timezone.localdate(),
             can_apply=has_permission(user, "tasks.catalogue.apply"),
@@ -101,20 +89,18 @@ class ItemApplyView(PermissionRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form, heading="申请列入准入清单"))
 
     def post(self, request, *args, **kwargs):
-        form = ServiceItemApplyForm(request.POST, department=self._department())
-        if form.is_valid():
-            try:
-                item = services.service_item_apply(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"申请已提交，编号 {item.code}；区里将于 {item.decision_due:%Y-%m-%d} 前作出审批决定。",
-                )
-                return redirect("tasks:item-detail", pk=item.pk)
-        context = self.get_context_data(form=form, heading="申请列入准入清单")
-        return self.render_to_response(context, status=400)
+        return form_submit(
+            request,
+            ServiceItemApplyForm(request.POST, department=self._department()),
+            lambda data: services.service_item_apply(actor=request.user, **data),
+            invalid=lambda form: self.render_to_response(
+                self.get_context_data(form=form, heading="申请列入准入清单")
+            ),
+            success_url=lambda item: reverse("tasks:item-detail", args=[item.pk]),
+            success_message=lambda item: (
+                f"申请已提交，编号 {item.code}；区里将于 {item.decision_due:%Y-%m-%d} 前作出审批决定。"
+            ),
+        )
 
 
 class ItemEditView(PermissionRequiredMixin, TemplateView):
@@ -133,17 +119,18 @@ class ItemEditView(PermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         item = self._item()
         form = ServiceItemEditForm(request.POST, instance=ServiceItem.objects.get(pk=item.pk))
-        if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            try:
-                services.service_item_update(actor=request.user, item=item, changes=changes)
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, "准入清单事项已保存。")
-                return redirect("tasks:item-detail", pk=item.pk)
-        context = self.get_context_data(form=form, item=item, heading=f"修改 {item}")
-        return self.render_to_response(context, status=400)
+        return form_submit(
+            request,
+            form,
+            lambda data: services.service_item_update(
+                actor=request.user, item=item, changes={name: data[name] for name in form.changed_data}
+            ),
+            invalid=lambda form: self.render_to_response(
+                self.get_context_data(form=form, item=item, heading=f"修改 {item}")
+            ),
+            success_url=reverse("tasks:item-detail", args=[item.pk]),
+            success_message="准入清单事项已保存。",
+        )
 
 
 class ItemTransitionView(PermissionRequiredMixin, View):
@@ -167,7 +154,7 @@ class ItemTransitionView(PermissionRequiredMixin, View):
 # The committees' inbox --------------------------------------------------------------------------------
 
 
-class InboxView(PermissionRequiredMixin, TemplateView):
+class InboxView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
     """Committee staff: the admitted tasks of their committee; street clerks and the bureau: of the
     committees they see."""
 
@@ -181,11 +168,11 @@ class InboxView(PermissionRequiredMixin, TemplateView):
         form = InboxFilterForm(self.request.GET or None, committees=committees)
         filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
         rows = selectors.inbox(user, status=filters.get("status", ""), committee=filters.get("committee"))
-        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        if form.errors:
+            rows = rows.none()
         return super().get_context_data(
             form=form,
-            page=page,
-            query=_query_without_page(self.request),
+            **paginate(self.request, rows, self.paginate_by),
             show_committee=user.role != Role.COMMITTEE,
             **kwargs,
         )

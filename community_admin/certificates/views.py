@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 
 from community_admin.accounts import scoping
@@ -24,16 +24,9 @@ from community_admin.certificates.jobs import BATCH_PDF
 from community_admin.certificates.models import Certificate, CertificateType
 from community_admin.core.audit import client_ip
 from community_admin.core.files import private_file_response
+from community_admin.core.views import errors_into_form, form_submit, paginate
 
 PERSON_CHOICES_SHOWN = 100
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
@@ -63,15 +56,11 @@ class CertificateListView(PermissionRequiredMixin, View):
         q = request.GET.get("q", "").strip()
         if q:
             rows = rows.filter(Q(serial__icontains=q) | Q(holder_name__icontains=q))
-        page = Paginator(rows, 25).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
         return render(
             request,
             "certificates/certificate_list.html",
             {
-                "page": page,
-                "query": query.urlencode(),
+                **paginate(request, rows, 25),
                 "statuses": Certificate.Status.choices,
                 "tiers": CertificateType.Tier.choices,
                 "can_issue": has_permission(request.user, "certificates.issue"),
@@ -141,7 +130,7 @@ class IssueView(PermissionRequiredMixin, View):
                     evidence=evidence,
                 )
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                errors_into_form(form, exc)
             else:
                 if result.refused:
                     messages.warning(request, f"“{ct.name}”不予出具，已登记并告知当事人到{ct.refer_to}办理。")
@@ -205,18 +194,16 @@ class CertificateVoidView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         cert = _certificate(request, pk)
-        form = VoidForm(request.POST)
-        if form.is_valid():
-            try:
-                services.certificate_void(
-                    actor=request.user, certificate=cert, reason=form.cleaned_data["reason"]
-                )
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, f"证明 {cert.serial} 已作废（编号保留）。")
-                return redirect("certificates:detail", pk=cert.pk)
-        return CertificateDetailView().render(request, cert, void_form=form, status=400)
+        return form_submit(
+            request,
+            VoidForm(request.POST),
+            lambda data: services.certificate_void(
+                actor=request.user, certificate=cert, reason=data["reason"]
+            ),
+            invalid=lambda form: CertificateDetailView().render(request, cert, void_form=form),
+            success_url=reverse("certificates:detail", args=[cert.pk]),
+            success_message=f"证明 {cert.serial} 已作废（编号保留）。",
+        )
 
 
 class EvidenceDownloadView(PermissionRequiredMixin, View):
@@ -246,8 +233,11 @@ class RefusalListView(PermissionRequiredMixin, View):
     required_permission = "certificates.view"
 
     def get(self, request):
-        page = Paginator(selectors.refusal_list(request.user), 25).get_page(request.GET.get("page"))
-        return render(request, "certificates/refusal_list.html", {"page": page})
+        return render(
+            request,
+            "certificates/refusal_list.html",
+            paginate(request, selectors.refusal_list(request.user), 25),
+        )
 
 
 class RefusalDetailView(PermissionRequiredMixin, View):
@@ -291,13 +281,12 @@ class SealLogView(PermissionRequiredMixin, View):
             if not form.errors
             else selectors.seal_log(request.user).none()
         )
-        page = Paginator(rows, 50).get_page(request.GET.get("page"))
-        query = request.GET.copy()
-        query.pop("page", None)
+        listed = paginate(request, rows, 50)
         return render(
             request,
             "certificates/seal_log.html",
-            {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+            {"form": form, **listed, "total": listed["page"].paginator.count},
+            status=400 if form.errors else 200,  # a filter it cannot read shows the form's error
         )
 
 
@@ -380,18 +369,16 @@ class CertificateTypeEditView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         ct = _type(request, pk)
-        form = CertificateTypeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.certificate_type_update(
-                    actor=request.user, certificate_type=ct, changes=form.cleaned_data
-                )
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, f"已保存“{ct.name}”（已记入审计日志）。")
-                return redirect("certificates:type-list")
-        return self._render(request, ct, form, status=400)
+        return form_submit(
+            request,
+            CertificateTypeForm(request.POST),
+            lambda data: services.certificate_type_update(
+                actor=request.user, certificate_type=ct, changes=data
+            ),
+            invalid=lambda form: self._render(request, ct, form),
+            success_url=reverse("certificates:type-list"),
+            success_message=f"已保存“{ct.name}”（已记入审计日志）。",
+        )
 
 
 class CertificateTypeAdoptView(PermissionRequiredMixin, View):
@@ -399,23 +386,20 @@ class CertificateTypeAdoptView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         ct = _type(request, pk)
-        form = AdoptForm(request.POST, certificate_type=ct)
-        if form.is_valid():
-            try:
-                services.certificate_type_adopt_national_rule(
-                    actor=request.user,
-                    certificate_type=ct,
-                    prohibition=form.cleaned_data["prohibition"],
-                    refer_to=form.cleaned_data["refer_to"],
-                )
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, f"“{ct.name}”已按国家规定改为不予出具（已记入审计日志）。")
-                return redirect("certificates:type-list")
-        edit = CertificateTypeEditView()
-        return edit._render(
-            request, ct, CertificateTypeForm(initial={"tier": ct.tier}), adopt_form=form, status=400
+        return form_submit(
+            request,
+            AdoptForm(request.POST, certificate_type=ct),
+            lambda data: services.certificate_type_adopt_national_rule(
+                actor=request.user,
+                certificate_type=ct,
+                prohibition=data["prohibition"],
+                refer_to=data["refer_to"],
+            ),
+            invalid=lambda form: CertificateTypeEditView()._render(
+                request, ct, CertificateTypeForm(initial={"tier": ct.tier}), adopt_form=form
+            ),
+            success_url=reverse("certificates:type-list"),
+            success_message=f"“{ct.name}”已按国家规定改为不予出具（已记入审计日志）。",
         )
 
 

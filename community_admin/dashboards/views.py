@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
+from community_admin.core.views import form_submit
 from community_admin.dashboards import selectors as dashboard_selectors
 from community_admin.dashboards.forms import CommitteeEditForm, OfficeNormChoiceForm
 from community_admin.dashboards.jobs import SURVEY_REPORT
@@ -134,18 +135,18 @@ class CommitteeEditView(PermissionRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         committee = self.get_committee()
         form = CommitteeEditForm(request.POST, instance=Committee.objects.get(pk=committee.pk))
-        if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in form.changed_data}
-            try:
-                services.committee_update(actor=request.user, committee=committee, changes=changes)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                messages.success(request, "社区信息已保存。")
-                return redirect("dashboards:committee-detail", pk=committee.pk)
-        context = self.get_context_data(committee=committee, form=form)
-        return self.render_to_response(context, status=400)
+        return form_submit(
+            request,
+            form,
+            lambda data: services.committee_update(
+                actor=request.user, committee=committee, changes={n: data[n] for n in form.changed_data}
+            ),
+            invalid=lambda form: self.render_to_response(
+                self.get_context_data(committee=committee, form=form)
+            ),
+            success_url=reverse("dashboards:committee-detail", args=[committee.pk]),
+            success_message="社区信息已保存。",
+        )
 
 
 class DistrictDashboardPage(PermissionRequiredMixin, TemplateView):

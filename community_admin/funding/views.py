@@ -1,4 +1,3 @@
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +9,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.admission.models import Task
 from community_admin.core.files import private_file_response
+from community_admin.core.views import form_submit
 from community_admin.funding import forms, selectors, services
 from community_admin.funding.models import AllocationRun, Expenditure, FundingPolicy
 
@@ -84,12 +84,14 @@ class PolicyCreateView(PolicyListView):
 
     def post(self, request):
         form = forms.PolicyForm(request.POST)
-        if not form.is_valid():
-            return self.page(request, form, status=400)
-        back = reverse("funding:policy-list")
-        return run_service(
-            request, back, services.policy_create, actor=request.user, **form.service_kwargs()
-        ) or redirect(back)
+        return form_submit(
+            request,
+            form,
+            lambda _: services.policy_create(actor=request.user, **form.service_kwargs()),
+            invalid=lambda form: self.page(request, form),
+            success_url=reverse("funding:policy-list"),
+            success_message=lambda policy: f"已登记经费方案：{policy.name}",
+        )
 
 
 class PolicyAdoptView(PermissionRequiredMixin, View):
@@ -110,6 +112,9 @@ class RunListView(PermissionRequiredMixin, View):
     required_permission = "funding.view"
 
     def get(self, request):
+        return self.page(request, forms.RunForm(initial={"year": timezone.localdate().year}))
+
+    def page(self, request, form, status=200):
         year = timezone.localdate().year
         committees = scoping.visible_committees(request.user)
         return render(
@@ -117,10 +122,11 @@ class RunListView(PermissionRequiredMixin, View):
             "funding/run_list.html",
             {
                 "runs": selectors.run_list(),
-                "form": forms.RunForm(initial={"year": year}),
+                "form": form,
                 "can_run": has_permission(request.user, "funding.run"),
                 "figures": selectors.funding_figures(year, committees),
             },
+            status=status,
         )
 
 
@@ -128,16 +134,14 @@ class RunStartView(PermissionRequiredMixin, View):
     required_permission = "funding.run"
 
     def post(self, request):
-        back = reverse("funding:run-list")
-        form = forms.RunForm(request.POST)
-        if not form.is_valid():
-            return refused(request, form.errors, back)
-        year = form.cleaned_data["year"]
-        failed = run_service(request, back, services.allocation_run, actor=request.user, year=year)
-        if failed:
-            return failed
-        messages.success(request, f"{year} 年度经费已测算。")
-        return redirect(back)
+        return form_submit(
+            request,
+            forms.RunForm(request.POST),
+            lambda data: services.allocation_run(actor=request.user, year=data["year"]),
+            invalid=lambda form: RunListView().page(request, form),
+            success_url=reverse("funding:run-list"),
+            success_message=lambda run: f"{run.year} 年度经费已测算。",
+        )
 
 
 class RunMixin(PermissionRequiredMixin):
@@ -326,17 +330,14 @@ class ExpenditureCreateView(ExpenditureListView):
         form = forms.ExpenditureForm(
             request.POST, request.FILES, tasks=funded_tasks(user, timezone.localdate().year)
         )
-        if not form.is_valid():
-            return self.page(request, form, status=400)
-        back = reverse("funding:expenditure-list")
-        return run_service(
+        return form_submit(
             request,
-            back,
-            services.expenditure_record,
-            actor=user,
-            committee=user.committee,
-            **form.cleaned_data,
-        ) or redirect(back)
+            form,
+            lambda data: services.expenditure_record(actor=user, committee=user.committee, **data),
+            invalid=lambda form: self.page(request, form),
+            success_url=reverse("funding:expenditure-list"),
+            success_message="支出已登记。",
+        )
 
 
 class ReceiptView(PermissionRequiredMixin, View):

@@ -3,7 +3,6 @@ retry, and the one start endpoint that every "long operation" button posts to.""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, record_denied
 from community_admin.core.files import private_file_response
+from community_admin.core.views import paginate
 from community_admin.jobs import registry, selectors, services
 from community_admin.jobs.models import Job
 
@@ -44,10 +44,8 @@ class JobListView(PermissionRequiredMixin, TemplateView):
     paginate_by = 25
 
     def get_context_data(self, **kwargs):
-        page = Paginator(selectors.my_jobs(self.request.user), self.paginate_by).get_page(
-            self.request.GET.get("page")
-        )
-        return super().get_context_data(page=page, **kwargs)
+        rows = selectors.my_jobs(self.request.user)
+        return super().get_context_data(**paginate(self.request, rows, self.paginate_by), **kwargs)
 
 
 class JobDetailView(PermissionRequiredMixin, TemplateView):

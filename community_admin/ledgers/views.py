@@ -3,16 +3,17 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views import View
 
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core.views import errors_into_form, form_submit, paginate
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.derived import DERIVATIONS
 from community_admin.ledgers.exporters import XLSX, layout_headers, manual_rows
@@ -22,14 +23,6 @@ from community_admin.ledgers.models import LedgerBook, LedgerCategory
 
 ERR_EXPORT_TOO_BIG = "单个社区一次最多直接导出 {limit} 行，请使用“后台导出”。"
 EXPORT_MAX_ROWS = 50_000
-
-
-def _errors_to_form(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _book(request, pk) -> LedgerBook:
@@ -105,11 +98,13 @@ class BookDetailView(PermissionRequiredMixin, View):
             "can_export": has_permission(user, "ledgers.export"),
             "export_kind": BOOK_EXPORT,
             "export_params": {"book": book.code, **({} if book.is_derived else {"period": key})},
+            # the page links name the copy shown, also when it is shown again after a refused entry (a POST)
+            "query": urlencode({"committee": committee.code, "period": key}),
         }
         if book.is_derived:
             derivation = DERIVATIONS[book.derived_key]
             values = derivation.values(selectors.derived_base(user, book, committee), today)
-            page = Paginator(values, self.paginate_by).get_page(request.GET.get("page"))
+            page = paginate(request, values, self.paginate_by)["page"]
             context.update(
                 headers=derivation.headers,
                 page=page,
@@ -119,7 +114,7 @@ class BookDetailView(PermissionRequiredMixin, View):
         else:
             period = selectors.find_period(book, committee, key)
             entries = selectors.book_entries(user, book, committee, key).order_by("id")
-            page = Paginator(entries, self.paginate_by).get_page(request.GET.get("page"))
+            page = paginate(request, entries, self.paginate_by)["page"]
             page_entries = list(page)
             rows = manual_rows(entries.filter(pk__in=[e.pk for e in page_entries]), book)
             closed = bool(period and period.closed)
@@ -138,19 +133,22 @@ class BookDetailView(PermissionRequiredMixin, View):
         return render(request, "ledgers/book_detail.html", context, status=status)
 
 
-def _entry_data(request, form, book, committee) -> dict | None:
-    """The form's values as entry data, person fields resolved to ids; None (with errors on the form) if not."""
-    data = {}
+def _entry_data(request, form, book, committee) -> dict:
+    """The form's values as entry data, person fields resolved to ids (a ValidationError naming the fields
+    that do not resolve)."""
+    data, errors = {}, {}
     for column in book.columns:
         value = form.cleaned_data.get(column["key"])
         if column["type"] == "person" and value:
             try:
                 value = selectors.find_linkable_person(request.user, committee, value)
             except ValueError as exc:
-                form.add_error(column["key"], str(exc))
+                errors[column["key"]] = str(exc)
                 continue
         data[column["key"]] = value
-    return None if form.errors else data
+    if errors:
+        raise ValidationError(errors)
+    return data
 
 
 class EntryCreateView(PermissionRequiredMixin, View):
@@ -161,17 +159,20 @@ class EntryCreateView(PermissionRequiredMixin, View):
         committee = _committee(request, book)
         key = request.POST.get("period", "")
         form = EntryForm(request.POST, book=book)
-        if form.is_valid() and (data := _entry_data(request, form, book, committee)) is not None:
-            try:
-                services.entry_create(
-                    actor=request.user, book=book, committee=committee, period_key=key, data=data
-                )
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, "已登记。")
-                return redirect(_book_url(book, committee, key))
-        return BookDetailView().render(request, book, committee, key, form=form, status=400)
+        return form_submit(
+            request,
+            form,
+            lambda _: services.entry_create(
+                actor=request.user,
+                book=book,
+                committee=committee,
+                period_key=key,
+                data=_entry_data(request, form, book, committee),
+            ),
+            invalid=lambda form: BookDetailView().render(request, book, committee, key, form=form),
+            success_url=_book_url(book, committee, key),
+            success_message="已登记。",
+        )
 
 
 def _entry(request, pk):
@@ -231,15 +232,16 @@ class EntryUpdateView(PermissionRequiredMixin, View):
         entry = _entry(request, pk)
         book, committee = entry.period.book, entry.period.committee
         form = EntryForm(request.POST, book=book)
-        if form.is_valid() and (data := _entry_data(request, form, book, committee)) is not None:
-            try:
-                services.entry_update(actor=request.user, entry=entry, data=data)
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, "已保存。")
-                return redirect(_book_url(book, committee, entry.period.key))
-        return EntryDetailView().render(request, entry, form, status=400)
+        return form_submit(
+            request,
+            form,
+            lambda _: services.entry_update(
+                actor=request.user, entry=entry, data=_entry_data(request, form, book, committee)
+            ),
+            invalid=lambda form: EntryDetailView().render(request, entry, form),
+            success_url=_book_url(book, committee, entry.period.key),
+            success_message="已保存。",
+        )
 
 
 class EntryRemoveView(PermissionRequiredMixin, View):
@@ -343,7 +345,7 @@ class BookImportView(PermissionRequiredMixin, View):
                 period_key=key,
             )
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_into_form(form, exc)
             return self.render(request, book, committee, key, form, status=400)
         return self.render(
             request, book, committee, key, form, result=result, status=400 if result.errors else 200
@@ -377,18 +379,21 @@ class BookEditView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         book = scoping.get_in_scope_or_404(selectors.catalogue(request.user), request.user, pk=pk)
         form = BookForm(request.POST, instance=LedgerBook.objects.get(pk=book.pk))
-        if form.is_valid():
-            changes = {f: form.cleaned_data[f] for f in form.changed_data}
+
+        def update(data):
+            changes = {f: data[f] for f in form.changed_data}
             if "columns" in changes and changes["columns"] is None:
                 changes["columns"] = []
-            try:
-                services.book_update(actor=request.user, book=book, changes=changes)
-            except ValidationError as exc:
-                _errors_to_form(form, exc)
-            else:
-                messages.success(request, "台账已更新。")
-                return redirect("ledgers:book-list")
-        return render(request, "ledgers/book_edit.html", {"book": book, "form": form}, status=400)
+            services.book_update(actor=request.user, book=book, changes=changes)
+
+        return form_submit(
+            request,
+            form,
+            update,
+            invalid=lambda form: render(request, "ledgers/book_edit.html", {"book": book, "form": form}),
+            success_url=reverse("ledgers:book-list"),
+            success_message="台账已更新。",
+        )
 
 
 class BurdenView(PermissionRequiredMixin, View):

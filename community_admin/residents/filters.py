@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from community_admin.core.filters import StrictFilterSet
 from community_admin.core.forms import StyledFormMixin
 from community_admin.residents import selectors
 from community_admin.residents.models import Person
@@ -24,7 +25,7 @@ class StyledForm(StyledFormMixin, forms.Form):
     pass
 
 
-class PersonFilter(django_filters.FilterSet):
+class PersonFilter(StrictFilterSet):
     name = django_filters.CharFilter(label="姓名", method="filter_name")
     address = django_filters.CharFilter(label="门牌地址", method="filter_address")
     tag = django_filters.ChoiceFilter(

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPaginator
+from community_admin.core.views import errors_into_form, form_submit, paginate
 from community_admin.residents import exporters, selectors, services
 from community_admin.residents.filters import PersonFilter
 from community_admin.residents.forms import (
@@ -30,14 +30,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 50_000
 ERR_ID_NOT_FOUND = "没有找到此号码的人员（或不在您的管辖范围内）。"
 ERR_EXPORT_TOO_BIG = "当前条件下有 {count} 人，超过直接下载的上限 {limit} 人：请用“后台导出”。"
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _unoffered_sensitive(request) -> dict:
@@ -82,14 +74,14 @@ class PersonListView(PermissionRequiredMixin, View):
         filterset = PersonFilter(
             request.GET or None, queryset=selectors.person_list_paged(request.user), user=request.user
         )
-        persons = filterset.qs if filterset.is_bound and filterset.is_valid() else filterset.queryset.none()
+        refused = filterset.is_bound and not filterset.is_valid()
+        persons = filterset.queryset.none() if refused else filterset.qs
         if not filterset.is_bound:
             persons = filterset.queryset.filter(status__in=Person.ACTIVE_STATUSES)
-        page = CountCachedPaginator(persons, self.paginate_by, data=REGISTRY).get_page(
-            request.GET.get("page")
+        listed = paginate(
+            request, persons, self.paginate_by, paginator_class=CountCachedPaginator, data=REGISTRY
         )
-        query = request.GET.copy()
-        query.pop("page", None)
+        page = listed["page"]
         return render(
             request,
             "residents/person_list.html",
@@ -97,17 +89,16 @@ class PersonListView(PermissionRequiredMixin, View):
                 "filter": filterset,
                 "id_form": id_form,
                 "found": found,
-                "page": page,
-                "query": query.urlencode(),
+                **listed,
                 "can_register": has_permission(request.user, "residents.register"),
                 "can_import": has_permission(request.user, "residents.import"),
                 "can_see_conflicts": has_permission(request.user, "residents.conflicts"),
                 "can_export": has_permission(request.user, "residents.export") and found is None,
                 "export_in_background": page.paginator.count > EXPORT_MAX_ROWS,
-                "export_query": query.urlencode(),
+                "export_query": listed["query"],
                 "sensitive": selectors.can_see_sensitive(request.user),
             },
-            status=status,
+            status=400 if refused else status,  # a filter it cannot read shows the form's error
         )
 
 
@@ -179,7 +170,7 @@ class PersonRevealView(PermissionRequiredMixin, View):
                     actor=request.user, person=person, reason=form.cleaned_data["reason"]
                 )
             except ValidationError as exc:
-                _form_errors_from(form, exc)
+                errors_into_form(form, exc)
             except reveals.RevealLimitExceeded as exc:
                 form.add_error(None, exc.message)
                 return detail.render(request, person, reveal_form=form, status=429)
@@ -199,16 +190,14 @@ class PersonEventView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         person = _person(request, pk)
         form_class = TransferForm if self.kind == "transfer" else EventForm
-        form = form_class(request.POST, prefix=self.kind)
-        if form.is_valid():
-            try:
-                self.apply(request, person, form.cleaned_data)
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, "变动已登记。")
-                return redirect("residents:person-detail", pk=person.pk)
-        return PersonDetailView().render(request, person, status=400, **{self.kind: form})
+        return form_submit(
+            request,
+            form_class(request.POST, prefix=self.kind),
+            lambda data: self.apply(request, person, data),
+            invalid=lambda form: PersonDetailView().render(request, person, **{self.kind: form}),
+            success_url=reverse("residents:person-detail", args=[person.pk]),
+            success_message="变动已登记。",
+        )
 
     def apply(self, request, person, data):
         if self.kind == "move_out":
@@ -246,22 +235,22 @@ class PersonRegisterView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         household = _household(request, pk)
-        form = PersonRegisterForm(request.POST, sensitive=selectors.can_see_sensitive(request.user))
-        if form.is_valid():
-            data = {
-                k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k in ("marital_status",)
-            }
+
+        def register(cleaned):
+            data = {k: v for k, v in cleaned.items() if v not in (None, "") or k in ("marital_status",)}
             data.setdefault("moved_in_on", None)
             data.update(_unoffered_sensitive(request))
-            try:
-                person = services.person_register(actor=request.user, household=household, **data)
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, f"已登记：{person.name}")
-                return redirect("residents:household-detail", pk=household.pk)
-        return render(
-            request, "residents/person_form.html", {"form": form, "household": household}, status=400
+            return services.person_register(actor=request.user, household=household, **data)
+
+        return form_submit(
+            request,
+            PersonRegisterForm(request.POST, sensitive=selectors.can_see_sensitive(request.user)),
+            register,
+            invalid=lambda form: render(
+                request, "residents/person_form.html", {"form": form, "household": household}
+            ),
+            success_url=reverse("residents:household-detail", args=[household.pk]),
+            success_message=lambda person: f"已登记：{person.name}",
         )
 
 
@@ -283,21 +272,24 @@ class PersonEditView(PermissionRequiredMixin, View):
         person = _person(request, pk)
         form = PersonForm(request.POST, sensitive=selectors.can_see_sensitive(request.user))
         form.fields["id_number"].required = False
-        if form.is_valid():
-            changes = {
-                f: v for f, v in form.cleaned_data.items() if f != "id_number" and v != getattr(person, f)
-            }
-            if form.cleaned_data["id_number"]:
-                changes["id_number"] = form.cleaned_data["id_number"]
+
+        def update(cleaned):
+            changes = {f: v for f, v in cleaned.items() if f != "id_number" and v != getattr(person, f)}
+            if cleaned["id_number"]:
+                changes["id_number"] = cleaned["id_number"]
             changes.update(_unoffered_sensitive(request))
-            try:
-                services.person_update(actor=request.user, person=person, changes=changes)
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, "已保存。")
-                return redirect("residents:person-detail", pk=person.pk)
-        return render(request, "residents/person_form.html", {"form": form, "person": person}, status=400)
+            services.person_update(actor=request.user, person=person, changes=changes)
+
+        return form_submit(
+            request,
+            form,
+            update,
+            invalid=lambda form: render(
+                request, "residents/person_form.html", {"form": form, "person": person}
+            ),
+            success_url=reverse("residents:person-detail", args=[person.pk]),
+            success_message="已保存。",
+        )
 
 
 class HouseholdCreateView(PermissionRequiredMixin, View):
@@ -308,16 +300,14 @@ class HouseholdCreateView(PermissionRequiredMixin, View):
         return render(request, "residents/household_form.html", {"form": form})
 
     def post(self, request):
-        form = HouseholdForm(request.POST, committees=scoping.visible_committees(request.user))
-        if form.is_valid():
-            try:
-                household = services.household_create(actor=request.user, **form.cleaned_data)
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, f"已建户：{household}")
-                return redirect("residents:household-detail", pk=household.pk)
-        return render(request, "residents/household_form.html", {"form": form}, status=400)
+        return form_submit(
+            request,
+            HouseholdForm(request.POST, committees=scoping.visible_committees(request.user)),
+            lambda data: services.household_create(actor=request.user, **data),
+            invalid=lambda form: render(request, "residents/household_form.html", {"form": form}),
+            success_url=lambda household: reverse("residents:household-detail", args=[household.pk]),
+            success_message=lambda household: f"已建户：{household}",
+        )
 
 
 class HouseholdDetailView(PermissionRequiredMixin, View):
@@ -391,12 +381,11 @@ class ConflictListView(PermissionRequiredMixin, View):
         conflicts = selectors.registration_conflicts(request.user)
         if shown in RegistrationConflict.Status.values:
             conflicts = conflicts.filter(status=shown)
-        page = Paginator(conflicts, self.paginate_by).get_page(request.GET.get("page"))
         return render(
             request,
             "residents/conflict_list.html",
             {
-                "page": page,
+                **paginate(request, conflicts, self.paginate_by),
                 "shown": shown,
                 "statuses": RegistrationConflict.Status.choices,
                 "failed": failed,
@@ -413,15 +402,13 @@ class ConflictResolveView(PermissionRequiredMixin, View):
         conflict = scoping.get_in_scope_or_404(
             selectors.registration_conflicts(request.user), request.user, pk=pk
         )
-        form = ConflictResolveForm(request.POST)
-        if form.is_valid():
-            try:
-                services.registration_conflict_resolve(
-                    actor=request.user, conflict=conflict, resolution=form.cleaned_data["resolution"]
-                )
-            except ValidationError as exc:
-                _form_errors_from(form, exc)
-            else:
-                messages.success(request, "已处理。")
-                return redirect("residents:conflict-list")
-        return ConflictListView().render(request, failed=conflict.pk, form=form, status=400)
+        return form_submit(
+            request,
+            ConflictResolveForm(request.POST),
+            lambda data: services.registration_conflict_resolve(
+                actor=request.user, conflict=conflict, resolution=data["resolution"]
+            ),
+            invalid=lambda form: ConflictListView().render(request, failed=conflict.pk, form=form),
+            success_url=reverse("residents:conflict-list"),
+            success_message="已处理。",
+        )

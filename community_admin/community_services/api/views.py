@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.utils import timezone
+from django_filters import rest_framework as django_filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,6 +20,7 @@ from community_admin.community_services.models import (
     Visit,
     Volunteer,
 )
+from community_admin.core.filters import StrictFilterSet
 from community_admin.residents import selectors as residents_selectors
 from community_admin.residents.models import Person
 
@@ -40,6 +42,25 @@ class _Base(ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     pass
 
 
+class VisitFilter(StrictFilterSet):
+    open_follow_up = django_filters.BooleanFilter(
+        label="只看未办结的待办事项", method="filter_open_follow_up"
+    )
+
+    class Meta:
+        model = Visit
+        fields = {
+            "household": ["exact"],
+            "purpose": ["exact"],
+            "visited_on": ["gte", "lte"],
+            "committee__code": ["exact"],
+            "visitor__username": ["exact"],
+        }
+
+    def filter_open_follow_up(self, queryset, name, value):
+        return queryset.filter(follow_up_done_on__isnull=True).exclude(follow_up="") if value else queryset
+
+
 class VisitViewSet(_Base):
     """Home visits (走访) in the caller's scope. Committee staff record their own visits."""
 
@@ -51,20 +72,11 @@ class VisitViewSet(_Base):
     }
     queryset = Visit.objects.none()
     serializer_class = s.VisitOutputSerializer
-    filterset_fields = {
-        "household": ["exact"],
-        "purpose": ["exact"],
-        "visited_on": ["gte", "lte"],
-        "committee__code": ["exact"],
-        "visitor__username": ["exact"],
-    }
+    filterset_class = VisitFilter
     ordering_fields = ["visited_on", "follow_up_due", "id"]
 
     def get_queryset(self):
-        qs = selectors.visit_list(self.request.user)
-        if self.request.query_params.get("open_follow_up") in ("1", "true"):
-            qs = qs.filter(follow_up_done_on__isnull=True).exclude(follow_up="")
-        return qs
+        return selectors.visit_list(self.request.user)
 
     @extend_schema(request=s.VisitInputSerializer, responses={201: s.VisitOutputSerializer})
     def create(self, request, *args, **kwargs):

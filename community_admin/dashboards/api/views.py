@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
+from community_admin.core.filters import StrictFilterSet
 from community_admin.dashboards import selectors as dashboard_selectors
 from community_admin.dashboards.api.serializers import (
     CommitteeOutputSerializer,
@@ -40,7 +41,7 @@ class StreetViewSet(
         return context
 
 
-class CommitteeFilter(django_filters.FilterSet):
+class CommitteeFilter(StrictFilterSet):
     street = django_filters.CharFilter(field_name="street__code")
 
     class Meta:

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.accounts.models import Role
 from community_admin.core.api_errors import validation_detail
+from community_admin.core.filters import StrictFilterSet
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.api import serializers as s
 from community_admin.ledgers.derived import DERIVATIONS
@@ -88,7 +89,7 @@ class BookViewSet(
         return self.get_paginated_response(s.RowsOutputSerializer(body).data)
 
 
-class EntryFilter(filters.FilterSet):
+class EntryFilter(StrictFilterSet):
     book = filters.CharFilter(field_name="period__book__code")
     committee = filters.CharFilter(field_name="period__committee__code")
     period = filters.CharFilter(field_name="period__key")

@@ -1,0 +1,1 @@
+"""The community services pages, by area: visits, activities, volunteers, organisations, the balance."""

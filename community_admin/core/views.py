@@ -1,0 +1,75 @@
+"""The page patterns every app uses: a form handed to a service, and a paginated list.
+
+A form is validated, then the service is called; a Django `ValidationError` from the service goes into the
+form (a field's messages on that field, the rest above the form) and the page answers 400 with the form, or the
+service succeeded and the page redirects with a success message. A list is a page of its rows with the query
+string of the other parameters, for the shared pagination include (`_pagination.html`)."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect
+
+
+def errors_into_form(form, exc: ValidationError) -> None:
+    """A service's refusal, where the form shows it: on the field it names when the form has that field,
+    otherwise among the form's non-field errors."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def form_submit(
+    request,
+    form,
+    call: Callable[[dict], Any],
+    *,
+    invalid: Callable[[Any], HttpResponse],
+    success_url: str | Callable[[Any], str],
+    success_message: str | Callable[[Any], str],
+) -> HttpResponse:
+    """`call(form.cleaned_data)` once the form is valid (its result is handed to `success_url` and
+    `success_message` when they are callables); an invalid form or a refused call answers `invalid(form)`
+    with status 400."""
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except ValidationError as exc:
+            errors_into_form(form, exc)
+        else:
+            text = success_message(result) if callable(success_message) else success_message
+            messages.success(request, text)
+            return redirect(success_url(result) if callable(success_url) else success_url)
+    response = invalid(form)
+    response.status_code = 400
+    return response
+
+
+class FilteredListMixin:
+    """A list page (a TemplateView) with its filter form in the context as `form`: a value the form cannot
+    read answers 400 with the form's errors (and no rows, which the view gives), never the unfiltered list."""
+
+    def render_to_response(self, context, **response_kwargs):
+        form = context.get("form")
+        if form is not None and form.is_bound and not form.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def paginate(request, rows, per_page: int, *, paginator_class=Paginator, **paginator_kwargs) -> dict:
+    """The context of a paginated list: `page` (the requested page, the last for one past the end, the
+    first for anything else) and `query` (the other parameters, for the page links)."""
+    page = paginator_class(rows, per_page, **paginator_kwargs).get_page(request.GET.get("page"))
+    return {"page": page, "query": query_without_page(request)}

@@ -1,0 +1,1 @@
+"""The staff pages, by area: workers (and staffing, turnover), secondments, pay, evaluations."""
