@@ -406,16 +406,6 @@ def refusal_slip_print(*, actor, refusal: Refusal) -> bytes:
 
 
 @transaction.atomic
-def evidence_open(*, actor, evidence: Evidence) -> Evidence:
-    audit.record(
-        actor=actor,
-        action="certificate.evidence_open",
-        obj=evidence,
-        details={"serial": evidence.certificate.serial, "requirement": evidence.requirement},
-    )
-    return evidence
-
-
 # Verification -------------------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views import View
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core.files import attachment_response
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.derived import DERIVATIONS
 from community_admin.ledgers.exporters import XLSX, layout_headers, manual_rows
@@ -311,7 +312,7 @@ class BookExportView(PermissionRequiredMixin, View):
             handle = path.open("rb")
         finally:
             path.unlink(missing_ok=True)  # the open handle keeps the data until the response is sent
-        return FileResponse(handle, as_attachment=True, filename=exporter.filename, content_type=XLSX)
+        return attachment_response(handle, filename=exporter.filename, content_type=XLSX)
 
 
 class BookImportView(PermissionRequiredMixin, View):

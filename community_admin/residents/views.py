@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +10,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPaginator
+from community_admin.core.files import attachment_response
 from community_admin.residents import exporters, selectors, services
 from community_admin.residents.filters import PersonFilter
 from community_admin.residents.forms import (
@@ -135,7 +135,7 @@ class PersonExportView(PermissionRequiredMixin, View):
         sensitive = selectors.can_see_sensitive(request.user)
         file = services.persons_export(actor=request.user, persons=persons, sensitive=sensitive)
         name = f"人员名单-{timezone.localdate():%Y%m%d}.xlsx"
-        return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)
+        return attachment_response(file, filename=name, content_type=XLSX)
 
 
 class PersonDetailView(PermissionRequiredMixin, View):
@@ -340,11 +340,8 @@ class ImportTemplateView(PermissionRequiredMixin, View):
     required_permission = "residents.import"
 
     def get(self, request):
-        return FileResponse(
-            exporters.ImportTemplate().write(),
-            as_attachment=True,
-            filename="人口导入模板.xlsx",
-            content_type=XLSX,
+        return attachment_response(
+            exporters.ImportTemplate().write(), filename="人口导入模板.xlsx", content_type=XLSX
         )
 
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
 from community_admin.core import reveals, uploads
-from community_admin.core.files import private_file_response
+from community_admin.core.files import attachment_response, private_file_response
 from community_admin.staff import forms, selectors, services
 from community_admin.staff.models import Post, Secondment, SecondmentOpinion, Worker
 
@@ -365,18 +365,14 @@ class OpinionFileView(PermissionRequiredMixin, View):
             SecondmentOpinion.objects.exclude(file=""), request.user, field="secondment__worker__committee"
         )
         opinion = scoping.get_in_scope_or_404(opinions, request.user, pk=pk)
-        try:
-            handle = opinion.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         # a name of ours, the extension of the sniffed type: not the uploader's name, which may claim another
         return private_file_response(
             request,
-            file=handle,
+            obj=opinion,
+            open=lambda: opinion.file.open("rb"),
             filename=f"借调{opinion.secondment_id}-意见{opinion.pk}{uploads.extension_of(opinion.content_type)}",
             content_type=opinion.content_type,
-            object_type=opinion._meta.label_lower,
-            object_id=opinion.pk,
+            action="secondment.opinion_download",
             details={"secondment": opinion.secondment_id, "side": opinion.side},
         )
 
@@ -448,9 +444,7 @@ class PayrollExportView(PayrollMixin, View):
 
     def get(self, request, pk: int):
         export = services.payroll_export(actor=request.user, payroll=self.get_payroll())
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
+        return attachment_response(export.content, filename=export.filename, content_type=export.content_type)
 
 
 # Evaluations -----------------------------------------------------------------------------------------

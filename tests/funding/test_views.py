@@ -174,8 +174,8 @@ def test_a_receipt_is_sent_uncached_sandboxed_under_a_chinese_name_and_audited(
     assert download["Cache-Control"] == "private, no-store"
     assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert f"filename*=utf-8''{quote(f'支出{e.pk}-票据.png')}" in download["Content-Disposition"]
-    row = AuditLog.objects.get(action="file.download")
+    assert f"filename*=UTF-8''{quote(f'支出{e.pk}-票据.png')}" in download["Content-Disposition"]
+    row = AuditLog.objects.get(action="expenditure.receipt_download")
     assert (row.actor, row.object_type, row.object_id) == (
         world.committee_user,
         "funding.expenditure",

@@ -1,7 +1,6 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -127,18 +126,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = self.get_object()
-        try:
-            handle = services.job_result_open(actor=request.user, job=job)
-        except FileNotFoundError:
-            raise Http404 from None
         return private_file_response(
             request,
-            file=handle,
+            obj=job,
+            open=lambda: services.job_result_open(job=job),
             filename=job.result_name,
             content_type=job.result_content_type,
-            object_type=job._meta.label_lower,
-            object_id=job.pk,
-            audit_row=False,  # services.job_result_open wrote the row (job.download)
+            action="job.download",
         )
 
     @extend_schema(responses=JobKindOutputSerializer(many=True))

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -13,6 +12,7 @@ from rest_framework.response import Response
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.core import reveals
+from community_admin.core.files import attachment_response
 from community_admin.core.openapi import SingleObjectSchema
 from community_admin.staff import selectors, services
 from community_admin.staff.api import serializers as s
@@ -226,9 +226,7 @@ class PayrollViewSet(
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         export = services.payroll_export(actor=request.user, payroll=self.get_object())
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
+        return attachment_response(export.content, filename=export.filename, content_type=export.content_type)
 
 
 class EvaluationViewSet(viewsets.GenericViewSet):
