@@ -8,7 +8,8 @@ from django.views import View
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.admission.models import Task
-from community_admin.core.files import attachment_response, private_file_response
+from community_admin.core.exporters import export_response
+from community_admin.core.files import private_file_response
 from community_admin.funding import forms, selectors, services
 from community_admin.funding.models import AllocationRun, FundingPolicy
 
@@ -222,7 +223,7 @@ class CompareExportView(PermissionRequiredMixin, View):
             )
         except ValidationError as exc:
             return refused(request, exc.message_dict, back)
-        return attachment_response(export.content, filename=export.filename, content_type=export.content_type)
+        return export_response(export)
 
 
 # Disbursement ----------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from community_admin.accounts import scoping
 from community_admin.accounts.models import User
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
 from community_admin.ledgers import periods, selectors, services
-from community_admin.ledgers.exporters import XLSX
 
 BOOK_EXPORT = "ledgers.book_export"
 ERR_UNKNOWN_PARAM = "未知的参数：{names}"
@@ -55,7 +54,7 @@ def _run_book_export(ctx: JobContext) -> JobOutput:
     if ctx.params.get("committee"):
         committees = committees.filter(code=ctx.params["committee"])
     path = ctx.workdir / "ledger.xlsx"
-    exporter = services.book_export(
+    export = services.book_export(
         actor=ctx.user,
         book=book,
         committees=committees,
@@ -63,7 +62,7 @@ def _run_book_export(ctx: JobContext) -> JobOutput:
         path=path,
         progress=ctx.progress,
     )
-    return JobOutput(path=path, filename=exporter.filename, content_type=XLSX)
+    return JobOutput(path=path, filename=export.filename, content_type=export.content_type)
 
 
 register(

@@ -13,9 +13,10 @@ from django.db.models import Avg, ExpressionWrapper, F, FloatField
 from django.utils import timezone
 
 from community_admin.core import audit, idnumbers, reveals, uploads
+from community_admin.core.exporters import ExportFile
 from community_admin.org.models import Committee, Department, Street
 from community_admin.staff import retirement
-from community_admin.staff.exporters import PayrollXlsxExporter
+from community_admin.staff.exporters import PayrollExporter
 from community_admin.staff.models import (
     DEPUTY_POSTS,
     HEAD_POSTS,
@@ -583,24 +584,12 @@ def payroll_compute(*, actor, committee: Committee, year: int, month: int) -> Pa
     return payroll
 
 
-@dataclass(frozen=True)
-class ExportFile:
-    filename: str
-    content_type: str
-    content: bytes
-
-
 @transaction.atomic
 def payroll_export(*, actor, payroll: Payroll) -> ExportFile:
-    lines = list(payroll.lines.select_related("worker").order_by("worker__name", "worker_id"))
-    exporter = PayrollXlsxExporter()
-    content = exporter.export(payroll=payroll, lines=lines)
-    audit.record(actor=actor, action="payroll.export", obj=payroll, details={"rows": len(lines)})
-    return ExportFile(
-        filename=f"payroll-{payroll.committee.code}-{payroll.year}{payroll.month:02d}.xlsx",
-        content_type=exporter.content_type,
-        content=content,
-    )
+    lines = payroll.lines.select_related("worker").order_by("worker__name", "worker_id")
+    export = PayrollExporter(payroll=payroll, lines=lines).render()
+    audit.record(actor=actor, action="payroll.export", obj=payroll, details={"rows": export.rows})
+    return export
 
 
 # Evaluations -----------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
 from community_admin.core import reveals, uploads
-from community_admin.core.files import attachment_response, private_file_response
+from community_admin.core.exporters import export_response
+from community_admin.core.files import private_file_response
 from community_admin.staff import forms, selectors, services
 from community_admin.staff.models import Post, Secondment, SecondmentOpinion, Worker
 
@@ -444,7 +445,7 @@ class PayrollExportView(PayrollMixin, View):
 
     def get(self, request, pk: int):
         export = services.payroll_export(actor=request.user, payroll=self.get_payroll())
-        return attachment_response(export.content, filename=export.filename, content_type=export.content_type)
+        return export_response(export)
 
 
 # Evaluations -----------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def test_compare_page_embeds_chart_data_and_export_is_xlsx(world, login):
     assert "http://" not in body and "https://" not in body
     export = client.get(reverse("funding:compare-export"), query)
     assert export["Content-Disposition"].startswith("attachment")
-    sheet = load_workbook(BytesIO(export.content)).active
+    sheet = load_workbook(BytesIO(export.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[3][0] == "社区代码"
     assert rows[-1][3] == float(objects.run.total) or Decimal(str(rows[-1][3])) == objects.run.total

@@ -83,7 +83,7 @@ def test_payroll_compute_and_export_pages(world, login):
     assert response.status_code == 302
     export = client.get(response["Location"] + "export/")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert export.content[:2] == b"PK"
+    assert export.getvalue()[:2] == b"PK"
     refused = client.post(
         reverse("staff:payroll-compute"), {"committee": world.committee_b1.pk, "year": 2025, "month": 6}
     )

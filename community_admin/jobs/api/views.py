@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from community_admin.accounts import scoping
 from community_admin.accounts.models import ApiToken
 from community_admin.accounts.permissions import record_denied
+from community_admin.core.exporters import PDF, XLSX
 from community_admin.core.files import private_file_response
 from community_admin.core.filters import StrictFilterSet
 from community_admin.jobs import registry, selectors, services
@@ -22,11 +23,7 @@ from community_admin.jobs.api.serializers import (
 from community_admin.jobs.models import Job
 
 # What the kinds' result files are (their JobOutput.content_type; the registry's default last).
-RESULT_CONTENT_TYPES = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/pdf",
-    "application/octet-stream",
-)
+RESULT_CONTENT_TYPES = (XLSX, PDF, "application/octet-stream")
 
 
 class JobFilter(StrictFilterSet):
