@@ -170,7 +170,7 @@ WIDTH_SAMPLE = (
 WIDTH_MIN = 6
 WIDTH_MAX = 50  # longer text wraps in its cell
 LANDSCAPE_FROM = 100  # total width (characters) above which a page is printed landscape
-PAPER_A4 = "9"
+PAPER_A4 = 9
 PAGE_FOOTER = "第 &P 页，共 &N 页"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)

@@ -11,8 +11,9 @@ from community_admin.accounts import scoping
 from community_admin.accounts.models import User
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
 from community_admin.ledgers import periods, selectors, services
+from community_admin.ledgers.exporters import BookExporter
 
-BOOK_EXPORT = "ledgers.book_export"
+BOOK_EXPORT = BookExporter.identifier
 ERR_UNKNOWN_PARAM = "未知的参数：{names}"
 ERR_BOOK = "台账：不存在或不在您的范围内：{code}"
 ERR_COMMITTEE = "社区：不存在或不在您的范围内：{code}"
@@ -68,8 +69,8 @@ def _run_book_export(ctx: JobContext) -> JobOutput:
 register(
     JobKind(
         name=BOOK_EXPORT,
-        label="导出台账（Excel，所辖全部社区）",
-        permission="ledgers.export",
+        label=BookExporter.label,
+        permission=BookExporter.permission,
         run=_run_book_export,
         clean_params=_clean_params,
         read_filter=_readable,

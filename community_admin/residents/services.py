@@ -12,6 +12,7 @@ from django.utils import timezone
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.core import audit, counting, idnumbers, reveals
+from community_admin.core.exporters import QUIET, ExportFile
 from community_admin.core.models import AuditLog
 from community_admin.org.models import Committee
 from community_admin.residents import exporters, importers, selectors
@@ -708,9 +709,9 @@ def _import_attempt_audit(actor, committee, file_name, result, held, *, dry_run:
     )
 
 
-def persons_export(*, actor, persons, sensitive: bool, target=None, progress=None):
-    """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited.
-    With `target` the file is written there and the exporter returned; without, a temporary file is returned."""
+def persons_export(*, actor, persons, sensitive: bool, target=None, progress=QUIET) -> ExportFile:
+    """An xlsx of `persons` (already scoped and filtered), ID numbers masked, written to `target` (None: a
+    temporary file); the export itself is audited."""
     persons = persons.select_related("household", "committee")
     exporter = exporters.PersonExporter(persons, sensitive=sensitive)
     audit.record(
@@ -718,8 +719,7 @@ def persons_export(*, actor, persons, sensitive: bool, target=None, progress=Non
         action="persons.export",
         details={"rows": exporter.count(), "sensitive_columns": sensitive},
     )
-    written = exporter.write(target, progress=progress)
-    return exporter if target is not None else written
+    return exporter.render(target, progress=progress)
 
 
 @transaction.atomic
