@@ -14,7 +14,7 @@ class ComparisonExporter(Exporter):
 
     identifier = "funding.policy_comparison_export"
     label = "导出社区工作经费方案比较（Excel）"
-    permission = "funding.view"
+    permission = "funding.compare"
     columns = (
         xlsx.Column("社区代码"),
         xlsx.Column("社区"),

@@ -95,7 +95,7 @@ def hostile(world):
 
 def test_the_registry_export(world, hostile, tmp_path):
     persons = Person.objects.filter(committee=world.committee_a1).select_related("household", "committee")
-    path = PersonExporter(persons, sensitive=True).write(tmp_path / "registry.xlsx")
+    path = PersonExporter(persons, sensitive=True).render(tmp_path / "registry.xlsx").path
     assert_safe(path, *HOSTILE, COMMITTEE, "=1+1", DDE, "+8613800000000")
 
 
