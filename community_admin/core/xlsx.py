@@ -297,6 +297,37 @@ def _style(sheet, *, font=None, alignment=None, number_format=None, border=True)
     return c._style
 
 
+class _TableCell(Cell):
+    """A data cell of a print-ready table wearing its column's style, registered once (`style_id`): built
+    without openpyxl's per-cell style bookkeeping, so a styled row costs about what a plain one does."""
+
+    __slots__ = ("_style_id",)
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+
+_new_cell = object.__new__
+_PLAIN = frozenset({int, float, Decimal, bool, type(None)})
+_DATES = frozenset({date, datetime})
+
+
+def _table_cell(sheet, value, style: StyleArray, style_id: int) -> Cell:
+    c = _new_cell(_TableCell)
+    c.parent = sheet
+    c.row = c.column = 1
+    c._hyperlink = c._comment = None
+    c._style = style  # shared and never changed: risky text and stray dates take the ordinary path
+    c._style_id = style_id
+    c._bind_value(value)
+    return c
+
+
 class TableWriter:
     """Rows of one print-ready table into a sheet (write-only or not), each value a bordered cell in its
     column's format; risky text escaped as everywhere."""
@@ -315,27 +346,42 @@ class TableWriter:
             for kind, wraps in zip(kinds, wrap, strict=True)
         ]
         self.bold = [_style(sheet, font=BOLD, number_format=_FORMATS.get(kind)) for kind in kinds]
+        registered = sheet.parent._cell_styles
+        self.fast = [(style, registered.add(style)) for style in self.styles]
+        self.dates = [kind in ("date", "datetime") for kind in kinds]
         self.header_style = _style(
             sheet, font=BOLD, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)
         )
 
     def cells(self, values: Sequence, *, bold: bool = False) -> list[Cell]:
-        styles = self.bold if bold else self.styles
+        if bold:
+            return [self._cell(value, self.bold[i]) for i, value in enumerate(values)]
+        fast, dates, sheet = self.fast, self.dates, self.sheet
         row = []
-        sheet = self.sheet
         for index, value in enumerate(values):
-            if isinstance(value, Cell):
-                value = value.value
-            if value.__class__ is str and value and _risky(value):
-                c = escape(Cell(sheet, row=1, column=1, value=_clean(value)))
-                quote = c.quotePrefix
-                c._style = copy(styles[index])
-                c.quotePrefix = quote
+            kind = value.__class__
+            if (kind is str and not _risky(value)) or kind in _PLAIN or (kind in _DATES and dates[index]):
+                row.append(_table_cell(sheet, value, *fast[index]))
             else:
-                c = Cell(sheet, row=1, column=1, value=value)
-                c._style = copy(styles[index])
-            row.append(c)
+                row.append(self._cell(value, self.styles[index]))
         return row
+
+    def _cell(self, value, style: StyleArray) -> Cell:
+        """A cell with its own copy of the style (risky text is quote-prefixed, a stray date gets its format)."""
+        if isinstance(value, Cell):
+            value = value.value
+        if value.__class__ is str and value and _risky(value):
+            c = escape(Cell(self.sheet, row=1, column=1, value=_clean(value)))
+            quote = c.quotePrefix
+            c._style = copy(style)
+            c.quotePrefix = quote
+            return c
+        c = Cell(self.sheet, row=1, column=1, value=value)
+        number_format = c.number_format if c.is_date else None
+        c._style = copy(style)
+        if number_format and not c.is_date:
+            c.number_format = number_format
+        return c
 
     def height(self, values: Sequence) -> float | None:
         """The height of a row whose wrapped text takes more than one line (None: the default)."""
