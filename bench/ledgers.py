@@ -120,10 +120,10 @@ def export(path: Path, user, book, committee, rows_limit: int | None = None) -> 
 
     committees = selectors.book_committees(user, book).filter(pk=committee.pk)
     started = time.perf_counter()
-    exporter = services.book_export(
+    export = services.book_export(
         actor=user, book=book, committees=committees, period_key="2025-03", path=path, progress=_quiet
     )
-    return time.perf_counter() - started, exporter.rows
+    return time.perf_counter() - started, export.rows
 
 
 class _quiet:

@@ -23,23 +23,14 @@ from community_admin.certificates.forms import (
 from community_admin.certificates.jobs import BATCH_PDF
 from community_admin.certificates.models import Certificate, CertificateType
 from community_admin.core.audit import client_ip
-from community_admin.core.files import private_file_response
+from community_admin.core.files import attachment_response, private_file_response
 from community_admin.core.views import errors_into_form, form_submit, paginate
 
 PERSON_CHOICES_SHOWN = 100
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
+    return attachment_response(data, filename=filename, content_type="application/pdf")
 
 
 class CertificateListView(PermissionRequiredMixin, View):
@@ -213,15 +204,14 @@ class EvidenceDownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         item = scoping.get_in_scope_or_404(selectors.evidence_list(request.user), request.user, pk=pk)
-        services.evidence_open(actor=request.user, evidence=item)
         return private_file_response(
             request,
-            file=evidence_files.storage().open(item.file.name, "rb"),
+            obj=item,
+            open=lambda: evidence_files.storage().open(item.file.name, "rb"),
             filename=f"{item.certificate.serial}-{item.pk}{item.file.name[item.file.name.rfind('.') :]}",
             content_type=item.content_type,
-            object_type=item._meta.label_lower,
-            object_id=item.pk,
-            audit_row=False,  # services.evidence_open wrote the row (certificate.evidence_open)
+            action="certificate.evidence_open",
+            details={"serial": item.certificate.serial, "requirement": item.requirement},
         )
 
 

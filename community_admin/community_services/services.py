@@ -249,14 +249,8 @@ def activity_attachment_add(*, actor, activity: Activity, upload, file_name: str
     return attachment
 
 
-def activity_attachment_open(*, actor, attachment: ActivityAttachment):
-    """Open a stored attachment for reading; the download is audited."""
-    audit.record(
-        actor=actor,
-        action="activity.attachment_download",
-        obj=attachment,
-        details={"activity": attachment.activity_id},
-    )
+def activity_attachment_open(*, attachment: ActivityAttachment):
+    """Open a stored attachment for reading (the view's core.files.private_file_response audits the download)."""
     return attachment_storage().open(attachment.file.name, "rb")
 
 

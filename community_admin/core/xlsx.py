@@ -23,20 +23,32 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from copy import copy
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain, islice
 from time import monotonic
+from unicodedata import east_asian_width
 
 from django.conf import settings
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import Cell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 
+from community_admin.core import uploads
 from community_admin.core.uploads import MB, megabytes
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = uploads.XLSX.content_type  # the one spelling of the xlsx MIME type
 
 # ---------------------------------------------------------------------------------------------- writing
 
@@ -142,6 +154,318 @@ class SafeWorkbook(Workbook):
 def new_workbook(*, write_only: bool = True) -> SafeWorkbook:
     """The one way the project creates a workbook to write (tests/core/test_xlsx.py keeps it so)."""
     return SafeWorkbook(write_only=write_only)
+
+
+# ------------------------------------------------------------------------------------- print-ready tables
+
+MONEY_FORMAT = "#,##0.00"
+INTEGER_FORMAT = "0"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+TEXT_FORMAT = "@"
+KINDS = ("text", "id", "money", "integer", "number", "date", "datetime")
+WIDTH_SAMPLE = (
+    500  # rows whose content sets the widths (a write-only sheet is written before its end is known)
+)
+WIDTH_MIN = 6
+WIDTH_MAX = 50  # longer text wraps in its cell
+LANDSCAPE_FROM = 100  # total width (characters) above which a page is printed landscape
+PAPER_A4 = 9
+PAGE_FOOTER = "第 &P 页，共 &N 页"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADING_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+_FORMATS = {
+    "id": TEXT_FORMAT,
+    "money": MONEY_FORMAT,
+    "integer": INTEGER_FORMAT,
+    "date": DATE_FORMAT,
+    "datetime": DATETIME_FORMAT,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a print-ready table. `kind` sets the number format and how wide a value shows ("id": text
+    kept whole, such as an ID number; "" infers it from the sampled values: a Decimal is money)."""
+
+    header: str
+    kind: str = ""
+    width: float | None = None  # fixed; None: from the header and the sampled values
+
+    def __post_init__(self):
+        if self.kind and self.kind not in KINDS:
+            raise ValueError(f"unknown column kind {self.kind!r}")
+
+
+def display_width(text: str) -> int:
+    """How many character cells `text` takes in a fixed-width reckoning: a CJK (wide) character is two."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _kind_of(value) -> str:
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return "money"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    return "text"
+
+
+def _shown(value, kind: str) -> str:
+    """`value` as a sheet shows it (for its width)."""
+    if isinstance(value, Cell):
+        value = value.value
+    if value is None:
+        return ""
+    if kind == "money" and isinstance(value, int | float | Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime):
+        return "0000-00-00 00:00"
+    if isinstance(value, date):
+        return "0000-00-00"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def column_kinds(columns: Sequence[Column], sample: Sequence[Sequence]) -> list[str]:
+    kinds = []
+    for index, column in enumerate(columns):
+        kind = column.kind
+        if not kind:
+            seen = {_kind_of(row[index]) for row in sample if index < len(row)} - {""}
+            kind = seen.pop() if len(seen) == 1 else "text"
+        kinds.append(kind)
+    return kinds
+
+
+def column_widths(columns: Sequence[Column], kinds: Sequence[str], rows: Iterable[Sequence]) -> list[float]:
+    """Widths (Excel's unit: about one digit) that show the header and every sampled value whole, up to
+    WIDTH_MAX (text beyond wraps). A wide character counts as two; a little room for the cell's padding."""
+    widest = [display_width(c.header) for c in columns]
+    for row in rows:
+        for index, value in enumerate(row[: len(columns)]):
+            shown = display_width(_shown(value, kinds[index]))
+            if shown > widest[index]:
+                widest[index] = shown
+    return [
+        column.width if column.width is not None else max(WIDTH_MIN, min(WIDTH_MAX, w * 1.1 + 2))
+        for column, w in zip(columns, widest, strict=True)
+    ]
+
+
+def print_layout(sheet, *, widths: Sequence[float], header_row: int | None) -> None:
+    """Widths, A4 one page wide (as many pages down as it takes), landscape when wide, the header row
+    repeated on every printed page and frozen on screen, page numbers in the footer. On a write-only sheet
+    this must come before the first row (widths, the fit and the frozen pane are written at the top)."""
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = round(width, 1)
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_setup.paperSize = PAPER_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.page_setup.orientation = "landscape" if sum(widths) > LANDSCAPE_FROM else "portrait"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    sheet.oddFooter.center.text = PAGE_FOOTER
+    if header_row:
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.freeze_panes = f"A{header_row + 1}"
+
+
+def _style(sheet, *, font=None, alignment=None, number_format=None, border=True) -> StyleArray:
+    c = Cell(sheet, row=1, column=1)
+    if border:
+        c.border = BORDER
+    if font is not None:
+        c.font = font
+    if alignment is not None:
+        c.alignment = alignment
+    if number_format is not None:
+        c.number_format = number_format
+    return c._style
+
+
+class _TableCell(Cell):
+    """A data cell of a print-ready table wearing its column's style, registered once (`style_id`): built
+    without openpyxl's per-cell style bookkeeping, so a styled row costs about what a plain one does."""
+
+    __slots__ = ("_style_id",)
+
+    @property
+    def style_id(self) -> int:
+        return self._style_id
+
+    @property
+    def has_style(self) -> bool:
+        return True
+
+
+_new_cell = object.__new__
+_PLAIN = frozenset({int, float, Decimal, bool, type(None)})
+_DATES = frozenset({date, datetime})
+
+
+def _table_cell(sheet, value, style: StyleArray, style_id: int) -> Cell:
+    c = _new_cell(_TableCell)
+    c.parent = sheet
+    c.row = c.column = 1
+    c._hyperlink = c._comment = None
+    c._style = style  # shared and never changed: risky text and stray dates take the ordinary path
+    c._style_id = style_id
+    c._bind_value(value)
+    return c
+
+
+class TableWriter:
+    """Rows of one print-ready table into a sheet (write-only or not), each value a bordered cell in its
+    column's format; risky text escaped as everywhere."""
+
+    def __init__(self, sheet, kinds: Sequence[str], widths: Sequence[float]):
+        self.sheet = sheet
+        wrap = [w >= WIDTH_MAX and k == "text" for w, k in zip(widths, kinds, strict=True)]
+        # (index, characters a line holds) of the columns whose text wraps: their rows get the height it takes
+        self.wrapping = [(i, max(1, int(widths[i]))) for i, wraps in enumerate(wrap) if wraps]
+        self.styles = [
+            _style(
+                sheet,
+                number_format=_FORMATS.get(kind),
+                alignment=Alignment(wrap_text=True, vertical="top") if wraps else None,
+            )
+            for kind, wraps in zip(kinds, wrap, strict=True)
+        ]
+        self.bold = [_style(sheet, font=BOLD, number_format=_FORMATS.get(kind)) for kind in kinds]
+        registered = sheet.parent._cell_styles
+        self.fast = [(style, registered.add(style)) for style in self.styles]
+        self.dates = [kind in ("date", "datetime") for kind in kinds]
+        self.header_style = _style(
+            sheet, font=BOLD, alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)
+        )
+
+    def cells(self, values: Sequence, *, bold: bool = False) -> list[Cell]:
+        if bold:
+            return [self._cell(value, self.bold[i]) for i, value in enumerate(values)]
+        fast, dates, sheet = self.fast, self.dates, self.sheet
+        row = []
+        for index, value in enumerate(values):
+            kind = value.__class__
+            if (kind is str and not _risky(value)) or kind in _PLAIN or (kind in _DATES and dates[index]):
+                row.append(_table_cell(sheet, value, *fast[index]))
+            else:
+                row.append(self._cell(value, self.styles[index]))
+        return row
+
+    def _cell(self, value, style: StyleArray) -> Cell:
+        """A cell with its own copy of the style (risky text is quote-prefixed, a stray date gets its format)."""
+        if isinstance(value, Cell):
+            value = value.value
+        if value.__class__ is str and value and _risky(value):
+            c = escape(Cell(self.sheet, row=1, column=1, value=_clean(value)))
+            quote = c.quotePrefix
+            c._style = copy(style)
+            c.quotePrefix = quote
+            return c
+        c = Cell(self.sheet, row=1, column=1, value=value)
+        number_format = c.number_format if c.is_date else None
+        c._style = copy(style)
+        if number_format and not c.is_date:
+            c.number_format = number_format
+        return c
+
+    def height(self, values: Sequence) -> float | None:
+        """The height of a row whose wrapped text takes more than one line (None: the default)."""
+        lines = 1
+        for index, per_line in self.wrapping:
+            if index < len(values) and values[index] is not None:
+                lines = max(lines, -(-display_width(_shown(values[index], "text")) // per_line))
+        return 15 * lines if lines > 1 else None
+
+    def header(self, headers: Sequence[str]) -> list[Cell]:
+        row = []
+        for text in headers:
+            c = escape(Cell(self.sheet, row=1, column=1, value=_clean(text)))
+            c._style = copy(self.header_style)
+            row.append(c)
+        return row
+
+
+def write_table(
+    sheet,
+    *,
+    columns: Sequence[Column | str],
+    rows: Iterable[Sequence],
+    heading: str | None = None,
+    lead: Sequence[Sequence] = (),
+    totals: Sequence[Sequence] = (),
+    progress=None,
+    sample: int = WIDTH_SAMPLE,
+) -> int:
+    """The one print-ready table (see `print_layout`): `heading` in bold across the columns (merged), the
+    `lead` rows (a one-value row, such as a note, is merged across too; others are written as they are), the
+    header row, the rows (streamed: only the first `sample` are held, to set the widths), then `totals` in
+    bold. `progress` is a bar (`advance(n)`, `finish()`). Returns the number of rows written (totals aside)."""
+    columns = [c if isinstance(c, Column) else Column(c) for c in columns]
+    rows = iter(rows)
+    held = list(islice(rows, sample))
+    kinds = column_kinds(columns, held)
+    multi_lead = [r for r in lead if len(r) > 1]
+    widths = column_widths(columns, kinds, [*held, *multi_lead, *totals])
+    header_row = (1 if heading else 0) + len(lead) + 1
+    print_layout(sheet, widths=widths, header_row=header_row)
+    last = get_column_letter(len(columns))
+    writer = TableWriter(sheet, kinds, widths)
+    line = 0
+    if heading:
+        line += 1
+        c = cell(
+            sheet, heading, font=HEADING_FONT, alignment=Alignment(horizontal="center", vertical="center")
+        )
+        sheet.row_dimensions[line].height = 24
+        sheet.append([c])
+        if len(columns) > 1:
+            sheet.merged_cells.add(f"A{line}:{last}{line}")
+    total_width = sum(widths)
+    for values in lead:
+        line += 1
+        if len(values) == 1 and len(columns) > 1:
+            text = str(values[0])
+            lines = -(-display_width(text) // max(1, int(total_width))) or 1
+            if lines > 1:
+                sheet.row_dimensions[line].height = 15 * lines
+            sheet.append([cell(sheet, text, alignment=Alignment(wrap_text=True, vertical="top"))])
+            sheet.merged_cells.add(f"A{line}:{last}{line}")
+        else:
+            sheet.append(list(values))
+    sheet.append(writer.header([c.header for c in columns]))
+    count = 0
+    append, cells, dimensions = sheet.append, writer.cells, sheet.row_dimensions
+    for count, values in enumerate(chain(held, rows), start=1):
+        if writer.wrapping and (height := writer.height(values)):
+            line = header_row + count
+            dimensions[line].height = height
+            append(cells(values))
+            if sheet.__class__ is SafeWriteOnlyWorksheet:
+                del dimensions[line]  # written: memory stays flat
+            continue
+        append(cells(values))
+        if progress is not None and count % 1000 == 0:
+            progress.advance(1000)
+    if progress is not None:
+        progress.advance(count % 1000)
+    for values in totals:
+        append(cells(values, bold=True))
+    return count
 
 
 # ---------------------------------------------------------------------------------------------- reading

@@ -12,7 +12,7 @@ from community_admin.dashboards.reports import documents
 from community_admin.dashboards.reports.figures import clean_year
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
 
-COMMITTEE_EXPORT = "dashboards.committee_export"
+COMMITTEE_EXPORT = CommitteeExporter.identifier
 SURVEY_REPORT = "dashboards.survey_report"
 ERR_REPORT_FORMAT = "格式：请选择 pdf 或 xlsx（收到“{value}”）。"
 ERR_EXPORT_UNKNOWN_PARAM = "未知的参数：{names}"
@@ -51,17 +51,15 @@ def _run_committee_export(ctx: JobContext) -> JobOutput:
     committees = scoping.visible_committees(ctx.user).select_related("street")
     if ctx.params.get("street"):
         committees = committees.filter(street__code=ctx.params["street"])
-    exporter = CommitteeExporter(committees)
-    path = ctx.workdir / "committees.xlsx"
-    exporter.write(path, progress=ctx.progress)
-    return JobOutput(path=path, filename=exporter.filename, content_type=exporter.content_type)
+    export = CommitteeExporter(committees).render(ctx.workdir / "committees.xlsx", progress=ctx.progress)
+    return JobOutput(path=export.path, filename=export.filename, content_type=export.content_type)
 
 
 register(
     JobKind(
         name=COMMITTEE_EXPORT,
-        label="导出社区居委会名册（Excel）",
-        permission="org.view",
+        label=CommitteeExporter.label,
+        permission=CommitteeExporter.permission,
         run=_run_committee_export,
         clean_params=_clean_committee_export_params,
         scope=_committee_export_scope,

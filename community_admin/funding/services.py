@@ -1,6 +1,5 @@
 """Writes of the funding app: one function per use case, each audited in its own transaction."""
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -13,9 +12,10 @@ from django.utils import timezone
 
 from community_admin.admission.models import Task, TaskFundingLine
 from community_admin.core import audit, uploads
+from community_admin.core.exporters import ExportFile
 from community_admin.funding import selectors
 from community_admin.funding.calculation import allocate, money
-from community_admin.funding.exporters import ComparisonXlsxExporter
+from community_admin.funding.exporters import ComparisonExporter
 from community_admin.funding.models import (
     Allocation,
     AllocationRun,
@@ -449,23 +449,15 @@ def expenditure_record(
 # What-if export --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Export:
-    content: bytes
-    filename: str
-    content_type: str
-
-
-def policy_comparison_export(*, actor, policy_a: FundingPolicy, policy_b: FundingPolicy) -> Export:
+def policy_comparison_export(*, actor, policy_a: FundingPolicy, policy_b: FundingPolicy) -> ExportFile:
     if policy_a.pk == policy_b.pk:
         raise ValidationError({"b": ERR_SAME_POLICY})
     comparison = selectors.policy_compare(actor, policy_a=policy_a, policy_b=policy_b)
-    exporter = ComparisonXlsxExporter()
-    content = exporter.export(comparison=comparison)
+    export = ComparisonExporter(comparison=comparison).render()
     audit.record(
         actor=actor,
         action="funding.policy.compare_export",
         obj=policy_b,
         details={"a": policy_a.pk, "b": policy_b.pk, "committees": len(comparison.rows)},
     )
-    return Export(content, f"funding-compare-{policy_a.pk}-{policy_b.pk}.xlsx", exporter.content_type)
+    return export

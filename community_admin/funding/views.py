@@ -1,5 +1,4 @@
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,10 +7,11 @@ from django.views import View
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.admission.models import Task
+from community_admin.core.exporters import export_response
 from community_admin.core.files import private_file_response
 from community_admin.core.views import form_submit
 from community_admin.funding import forms, selectors, services
-from community_admin.funding.models import AllocationRun, Expenditure, FundingPolicy
+from community_admin.funding.models import AllocationRun, FundingPolicy
 
 FIELD_LABELS = {
     "year": "年度",
@@ -227,9 +227,7 @@ class CompareExportView(PermissionRequiredMixin, View):
             )
         except ValidationError as exc:
             return refused(request, exc.message_dict, back)
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
+        return export_response(export)
 
 
 # Disbursement ----------------------------------------------------------------------------------------
@@ -346,19 +344,15 @@ class ReceiptView(PermissionRequiredMixin, View):
     required_permission = "funding.view"
 
     def get(self, request, pk: int):
-        rows = scoping.scope_by_committee(Expenditure.objects.all(), request.user)
+        rows = selectors.expenditure_list(request.user)
         expenditure = scoping.get_in_scope_or_404(rows, request.user, pk=pk)
-        try:
-            handle = expenditure.receipt.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         return private_file_response(
             request,
-            file=handle,
+            obj=expenditure,
+            open=lambda: expenditure.receipt.open("rb"),
             filename=f"支出{expenditure.pk}-票据{expenditure.receipt_extension}",
             content_type=expenditure.receipt_content_type,
-            object_type=expenditure._meta.label_lower,
-            object_id=expenditure.pk,
+            action="expenditure.receipt_download",
             details={"committee": expenditure.committee_id, "year": expenditure.year},
         )
 

@@ -319,10 +319,10 @@ def _job_result_delete(*, job: Job, now: datetime) -> bool:
     return True
 
 
-def job_result_open(*, actor: User, job: Job) -> File:
-    """Open a job's result for download (a reveal: audited). The caller has scoped `job` already."""
+def job_result_open(*, job: Job) -> File:
+    """Open a job's result for reading. The caller has scoped `job` already; a download goes through
+    core.files.private_file_response, which audits it (a reveal)."""
     storage = _results_storage()
     if not job.has_result or not storage.exists(job.result_path):
         raise FileNotFoundError(job.result_path)
-    audit.record(actor=actor, action="job.download", obj=job, details={"file": job.result_name})
     return storage.open(job.result_path, "rb")

@@ -70,18 +70,13 @@ class JobDownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, pk: int):
         job = job_in_scope_or_404(request, pk)
-        try:
-            handle = services.job_result_open(actor=request.user, job=job)
-        except FileNotFoundError:
-            raise Http404 from None
         return private_file_response(
             request,
-            file=handle,
+            obj=job,
+            open=lambda: services.job_result_open(job=job),
             filename=job.result_name,
             content_type=job.result_content_type,
-            object_type=job._meta.label_lower,
-            object_id=job.pk,
-            audit_row=False,  # services.job_result_open wrote the row (job.download)
+            action="job.download",
         )
 
 

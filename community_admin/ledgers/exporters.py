@@ -14,17 +14,15 @@ from datetime import date
 from pathlib import Path
 
 from django.utils import timezone
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from community_admin.core import xlsx
+from community_admin.core.exporters import Exporter
 from community_admin.core.progress import Progress, ProgressFactory
 from community_admin.ledgers import periods, selectors
 from community_admin.ledgers.derived import DERIVATIONS
 from community_admin.ledgers.models import LedgerBook
 from community_admin.org.models import Committee
 
-XLSX = xlsx.XLSX
 HEADER_ROW = 3
 SERIAL = "序号"
 CHUNK = 2000
@@ -67,9 +65,10 @@ def manual_rows(entries, book: LedgerBook, *, chunk_size: int = CHUNK) -> Iterat
     yield from flush()
 
 
-class BookExporter:
-    filename_suffix = ".xlsx"
-    content_type = XLSX
+class BookExporter(Exporter):
+    identifier = "ledgers.book_export"
+    label = "导出台账（Excel，所辖全部社区）"
+    permission = "ledgers.export"
 
     def __init__(self, *, book: LedgerBook, user, committees: Iterable[Committee], period_key: str) -> None:
         self.book = book
@@ -93,7 +92,17 @@ class BookExporter:
     def filename(self) -> str:
         unit = self.committees[0].name if len(self.committees) == 1 else "全区"
         period = "" if self.book.is_derived else f"-{periods.label(self.book.period, self.period_key)}"
-        return f"{self.book.name}-{unit}{period}{self.filename_suffix}"
+        return f"{self.book.name}-{unit}{period}.{self.extension}"
+
+    def columns(self) -> list[xlsx.Column]:
+        """序号, then the book's columns: a number in yuan ("（元）") is money, a date a date."""
+        if self.book.is_derived:
+            labels = DERIVATIONS[self.book.derived_key].headers
+            return [
+                xlsx.Column(SERIAL, "integer"),
+                *(xlsx.Column(h, DERIVED_KINDS.get(h, "")) for h in labels),
+            ]
+        return [xlsx.Column(SERIAL, "integer"), *(_column(c) for c in self.book.columns)]
 
     def source(self, committee: Committee):
         """(row count, row iterator) of one committee's copy of the book."""
@@ -106,7 +115,7 @@ class BookExporter:
 
     def write(self, path: Path, *, progress: ProgressFactory = Progress) -> int:
         workbook = xlsx.new_workbook()
-        headers = layout_headers(self.book)
+        columns = self.columns()
         sources = []
         for committee in self.committees:
             sources.append((committee, *self.source(committee)))
@@ -114,51 +123,49 @@ class BookExporter:
         written = 0
         for committee, _, rows in sources:
             sheet = workbook.create_sheet(f"{committee.code} {committee.name}"[:31])
-            written += self._write_sheet(sheet, committee, headers, rows, bar)
+            written += xlsx.write_table(
+                sheet,
+                heading=self.book.name,
+                lead=[
+                    [
+                        "社区",
+                        committee.name,
+                        "街道",
+                        committee.street.name,
+                        "期间",
+                        self.period_label,
+                        "责任部门",
+                        self._owner(committee),
+                    ]
+                ],
+                columns=columns,
+                rows=([serial, *row] for serial, row in enumerate(rows, start=1)),
+                progress=bar,
+            )
         bar.finish()
         workbook.save(path)
         self.rows = written
         return written
-
-    def _write_sheet(self, sheet, committee: Committee, headers: list[str], rows, bar) -> int:
-        for index, width in enumerate([6, *([16] * (len(headers) - 1))], start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = f"A{HEADER_ROW + 1}"
-        sheet.append(
-            [
-                xlsx.cell(
-                    sheet,
-                    self.book.name,
-                    font=Font(bold=True, size=14),
-                    alignment=Alignment(horizontal="left"),
-                )
-            ]
-        )
-        sheet.append(
-            [
-                "社区",
-                committee.name,
-                "街道",
-                committee.street.name,
-                "期间",
-                self.period_label,
-                "责任部门",
-                self._owner(committee),
-            ]
-        )
-        bold = Font(bold=True)
-        sheet.append([xlsx.cell(sheet, text, font=bold) for text in headers])
-        count = 0
-        append = sheet.append
-        for count, row in enumerate(rows, start=1):
-            append([count, *row])
-            if count % CHUNK == 0:
-                bar.advance(CHUNK)
-        bar.advance(count % CHUNK)
-        return count
 
     def _owner(self, committee: Committee) -> str:
         if self.book.owner_department_id:
             return self.book.owner_department.name
         stations = [d.name for d in committee.street.departments.all() if d.kind == "police"]
         return "、".join(stations) or "社区所在街道派出所"
+
+
+# The derived books' columns whose kind the values alone do not say (an ID number must stay whole).
+DERIVED_KINDS = {
+    "公民身份号码": "id",
+    "户编号": "id",
+    "联系电话": "id",
+    "出生日期": "date",
+    "年龄": "integer",
+}
+_KINDS = {"date": "date", "text": "text", "choice": "text", "person": "text"}
+
+
+def _column(column: dict) -> xlsx.Column:
+    if column["type"] == "number":
+        return xlsx.Column(column["label"], "money" if "元" in column["label"] else "number")
+    return xlsx.Column(column["label"], _KINDS.get(column["type"], ""))

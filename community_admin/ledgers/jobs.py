@@ -11,9 +11,9 @@ from community_admin.accounts import scoping
 from community_admin.accounts.models import User
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
 from community_admin.ledgers import periods, selectors, services
-from community_admin.ledgers.exporters import XLSX
+from community_admin.ledgers.exporters import BookExporter
 
-BOOK_EXPORT = "ledgers.book_export"
+BOOK_EXPORT = BookExporter.identifier
 ERR_UNKNOWN_PARAM = "未知的参数：{names}"
 ERR_BOOK = "台账：不存在或不在您的范围内：{code}"
 ERR_COMMITTEE = "社区：不存在或不在您的范围内：{code}"
@@ -55,7 +55,7 @@ def _run_book_export(ctx: JobContext) -> JobOutput:
     if ctx.params.get("committee"):
         committees = committees.filter(code=ctx.params["committee"])
     path = ctx.workdir / "ledger.xlsx"
-    exporter = services.book_export(
+    export = services.book_export(
         actor=ctx.user,
         book=book,
         committees=committees,
@@ -63,14 +63,14 @@ def _run_book_export(ctx: JobContext) -> JobOutput:
         path=path,
         progress=ctx.progress,
     )
-    return JobOutput(path=path, filename=exporter.filename, content_type=XLSX)
+    return JobOutput(path=path, filename=export.filename, content_type=export.content_type)
 
 
 register(
     JobKind(
         name=BOOK_EXPORT,
-        label="导出台账（Excel，所辖全部社区）",
-        permission="ledgers.export",
+        label=BookExporter.label,
+        permission=BookExporter.permission,
         run=_run_book_export,
         clean_params=_clean_params,
         read_filter=_readable,

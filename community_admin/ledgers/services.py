@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from community_admin.accounts.models import Role
 from community_admin.core import audit
+from community_admin.core.exporters import ExportFile
 from community_admin.core.progress import Progress, ProgressFactory
 from community_admin.ledgers import catalogue, exporters, importers, periods, selectors
 from community_admin.ledgers.fields import clean_entry_data
@@ -333,19 +334,18 @@ def book_export(
     book: LedgerBook,
     committees,
     period_key: str,
-    path: Path,
+    path: Path | None = None,
     progress: ProgressFactory = Progress,
-) -> exporters.BookExporter:
-    """The book's standard layout, one sheet per committee, written to `path`; the export is audited.
-    `committees` must come from `selectors.book_committees(actor, book)`. Returns the exporter (its
-    `filename` and `rows`)."""
+) -> ExportFile:
+    """The book's standard layout, one sheet per committee, written to `path` (None: a temporary file);
+    the export is audited. `committees` must come from `selectors.book_committees(actor, book)`."""
     key = periods.clean_key(book, period_key, today=timezone.localdate()) if not book.is_derived else ""
     exporter = exporters.BookExporter(book=book, user=actor, committees=committees, period_key=key)
-    rows = exporter.write(path, progress=progress)
+    export = exporter.render(path, progress=progress)
     audit.record(
         actor=actor,
         action="ledger_book.export",
         obj=book,
-        details={"period": key, "committees": exporter.committee_count, "rows": rows},
+        details={"period": key, "committees": exporter.committee_count, "rows": export.rows},
     )
-    return exporter
+    return export

@@ -1,9 +1,6 @@
-import tempfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,10 +10,11 @@ from django.views import View
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core.exporters import export_response
 from community_admin.core.views import errors_into_form, form_submit, paginate
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.derived import DERIVATIONS
-from community_admin.ledgers.exporters import XLSX, layout_headers, manual_rows
+from community_admin.ledgers.exporters import layout_headers, manual_rows
 from community_admin.ledgers.forms import BookForm, EntryForm, ImportForm, ReopenForm
 from community_admin.ledgers.jobs import BOOK_EXPORT
 from community_admin.ledgers.models import LedgerBook, LedgerCategory
@@ -303,17 +301,8 @@ class BookExportView(PermissionRequiredMixin, View):
         committee = _committee(request, book)
         key = "" if book.is_derived else _period_key(request, book)
         committees = selectors.book_committees(request.user, book).filter(pk=committee.pk)
-        out = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115 -- streamed, then removed
-        out.close()
-        path = Path(out.name)
-        try:
-            exporter = services.book_export(
-                actor=request.user, book=book, committees=committees, period_key=key, path=path
-            )
-            handle = path.open("rb")
-        finally:
-            path.unlink(missing_ok=True)  # the open handle keeps the data until the response is sent
-        return FileResponse(handle, as_attachment=True, filename=exporter.filename, content_type=XLSX)
+        export = services.book_export(actor=request.user, book=book, committees=committees, period_key=key)
+        return export_response(export)
 
 
 class BookImportView(PermissionRequiredMixin, View):

@@ -1,16 +1,15 @@
 """Excel files of the registry: the import template and exports of any filtered list (masked, write-only)."""
 
-import tempfile
-from collections.abc import Iterable
+from io import BytesIO
 from pathlib import Path
 
+from django.utils import timezone
 from openpyxl.styles import Font
 
 from community_admin.core import xlsx
+from community_admin.core.exporters import QUIET, Exporter
 from community_admin.core.progress import ProgressFactory
 from community_admin.residents.models import Person
-
-XLSX = xlsx.XLSX
 
 TEMPLATE_HEADERS = [
     "户编号",
@@ -44,56 +43,18 @@ TEMPLATE_HELP = [
 ]
 
 
-class XlsxExporter:
-    """A workbook written to `target` (a path), or to a rewound temporary file that is returned for the caller
-    to stream and close. Exports use write-only mode: rows go straight to disk and memory stays flat. The
-    workbook is core.xlsx's: typed text is never written as a formula."""
-
-    title = ""
-    headers: list[str] = []
-    write_only = True
-    filename = "export.xlsx"
-    content_type = XLSX
-
-    def rows(self) -> Iterable[list]:
-        return []
-
-    def count(self) -> int:
-        return 0
-
-    def fill(self, workbook: xlsx.SafeWorkbook, progress: ProgressFactory | None = None) -> None:
-        sheet = workbook.create_sheet(self.title[:31])
-        bold = Font(bold=True)
-        sheet.append([xlsx.cell(sheet, text, font=bold) for text in self.headers])
-        bar = progress(self.title, self.count()) if progress else None
-        for row in self.rows():
-            sheet.append(row)
-            if bar:
-                bar.advance()
-        if bar:
-            bar.finish()
-
-    def write(self, target: Path | None = None, *, progress: ProgressFactory | None = None):
-        workbook = xlsx.new_workbook(write_only=self.write_only)
-        self.fill(workbook, progress)
-        if target is not None:
-            workbook.save(target)
-            return target
-        out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 -- handed to the caller
-        workbook.save(out)
-        out.seek(0)
-        return out
-
-
-class ImportTemplate(XlsxExporter):
+class ImportTemplate:
     """The import layout: the first sheet holds only the headers (cells formatted as text, so ID numbers keep
     all 18 characters); the example and the rules are on a second sheet, so only the clerk's rows are read."""
 
     title = "人口导入模板"
+    filename = "人口导入模板.xlsx"
+    content_type = xlsx.XLSX
     headers = TEMPLATE_HEADERS
-    write_only = False
 
-    def fill(self, workbook: xlsx.SafeWorkbook, progress: ProgressFactory | None = None) -> None:
+    def write(self) -> BytesIO:
+        """The template, rewound (not an export of anyone's data: nothing to audit or to print)."""
+        workbook = xlsx.new_workbook(write_only=False)
         sheet = workbook.active
         sheet.title = self.title
         sheet.append(self.headers)
@@ -105,35 +66,60 @@ class ImportTemplate(XlsxExporter):
         help_sheet = workbook.create_sheet("填写说明")
         for line in [["示例"], self.headers, TEMPLATE_EXAMPLE, [], *[[line] for line in TEMPLATE_HELP]]:
             help_sheet.append(line)
+        out = BytesIO()
+        workbook.save(out)
+        out.seek(0)
+        return out
 
 
-class PersonExporter(XlsxExporter):
+class PersonExporter(Exporter):
+    identifier = "residents.person_export"
+    label = "导出人员名单（Excel，身份证号已遮盖）"
+    permission = "residents.export"
     title = "人员名单"
-    filename = "人员名单.xlsx"
 
     def __init__(self, persons, *, sensitive: bool, chunk_size: int = 2000):
         self.persons = persons
         self.sensitive = sensitive
         self.chunk_size = chunk_size
-        self.headers = [
-            "社区",
-            "户编号",
-            "门牌地址",
-            "姓名",
-            "公民身份号码",
-            "性别",
-            "出生日期",
-            "与户主关系",
-            "居住类型",
-            "联系电话",
-            "婚姻状况",
-            "党员",
-            "退役军人",
-            "登记失业",
-        ] + (["残疾证号", "残疾等级", "低保"] if sensitive else [])
+        self.columns = [
+            xlsx.Column(h, kind)
+            for h, kind in [
+                ("社区", "text"),
+                ("户编号", "id"),
+                ("门牌地址", "text"),
+                ("姓名", "text"),
+                ("公民身份号码", "id"),
+                ("性别", "text"),
+                ("出生日期", "date"),
+                ("与户主关系", "text"),
+                ("居住类型", "text"),
+                ("联系电话", "id"),
+                ("婚姻状况", "text"),
+                ("党员", "text"),
+                ("退役军人", "text"),
+                ("登记失业", "text"),
+                *([("残疾证号", "id"), ("残疾等级", "text"), ("低保", "text")] if sensitive else []),
+            ]
+        ]
+
+    @property
+    def filename(self) -> str:
+        return f"人员名单-{timezone.localdate():%Y%m%d}.xlsx"
 
     def count(self) -> int:
         return self.persons.count()
+
+    def write(self, path: Path, *, progress: ProgressFactory = QUIET) -> int:
+        workbook = xlsx.new_workbook()
+        sheet = workbook.create_sheet(self.title)
+        bar = progress(self.title, self.count())
+        written = xlsx.write_table(
+            sheet, heading=self.title, columns=self.columns, rows=self.rows(), progress=bar
+        )
+        bar.finish()
+        workbook.save(path)
+        return written
 
     def rows(self):
         yes = {True: "是", False: ""}

@@ -9,10 +9,11 @@ from django.http import QueryDict
 from community_admin.accounts.models import Role
 from community_admin.jobs.registry import JobContext, JobKind, JobOutput, register
 from community_admin.residents import selectors, services
+from community_admin.residents.exporters import PersonExporter
 from community_admin.residents.filters import PersonFilter
 from community_admin.residents.models import Person
 
-PERSON_EXPORT = "residents.person_export"
+PERSON_EXPORT = PersonExporter.identifier
 ERR_EXPORT_PARAMS = "参数只能是 query（人员列表的筛选条件）。"
 
 
@@ -40,14 +41,14 @@ def _run_person_export(ctx: JobContext) -> JobOutput:
         else filterset.queryset.filter(status__in=Person.ACTIVE_STATUSES)
     )
     path = ctx.workdir / "persons.xlsx"
-    exporter = services.persons_export(
+    export = services.persons_export(
         actor=ctx.user,
         persons=persons,
         sensitive=selectors.can_see_sensitive(ctx.user),
         target=path,
         progress=ctx.progress,
     )
-    return JobOutput(path=path, filename=exporter.filename, content_type=exporter.content_type)
+    return JobOutput(path=path, filename=export.filename, content_type=export.content_type)
 
 
 def _readable(user) -> Q:
@@ -61,8 +62,8 @@ def _readable(user) -> Q:
 register(
     JobKind(
         name=PERSON_EXPORT,
-        label="导出人员名单（Excel，身份证号已遮盖）",
-        permission="residents.export",
+        label=PersonExporter.label,
+        permission=PersonExporter.permission,
         run=_run_person_export,
         clean_params=_clean_person_export_params,
         read_filter=_readable,

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPaginator
+from community_admin.core.exporters import export_response
+from community_admin.core.files import attachment_response
 from community_admin.core.views import errors_into_form, form_submit, paginate
 from community_admin.residents import exporters, selectors, services
 from community_admin.residents.filters import PersonFilter
@@ -26,7 +26,6 @@ from community_admin.residents.forms import (
 )
 from community_admin.residents.models import REGISTRY, Household, Person, RegistrationConflict
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 50_000
 ERR_ID_NOT_FOUND = "没有找到此号码的人员（或不在您的管辖范围内）。"
 ERR_EXPORT_TOO_BIG = "当前条件下有 {count} 人，超过直接下载的上限 {limit} 人：请用“后台导出”。"
@@ -124,9 +123,9 @@ class PersonExportView(PermissionRequiredMixin, View):
             messages.error(request, ERR_EXPORT_TOO_BIG.format(limit=EXPORT_MAX_ROWS, count=count))
             return redirect(f"{reverse('residents:person-list')}?{request.GET.urlencode()}")
         sensitive = selectors.can_see_sensitive(request.user)
-        file = services.persons_export(actor=request.user, persons=persons, sensitive=sensitive)
-        name = f"人员名单-{timezone.localdate():%Y%m%d}.xlsx"
-        return FileResponse(file, as_attachment=True, filename=name, content_type=XLSX)
+        return export_response(
+            services.persons_export(actor=request.user, persons=persons, sensitive=sensitive)
+        )
 
 
 class PersonDetailView(PermissionRequiredMixin, View):
@@ -330,11 +329,10 @@ class ImportTemplateView(PermissionRequiredMixin, View):
     required_permission = "residents.import"
 
     def get(self, request):
-        return FileResponse(
+        return attachment_response(
             exporters.ImportTemplate().write(),
-            as_attachment=True,
-            filename="人口导入模板.xlsx",
-            content_type=XLSX,
+            filename=exporters.ImportTemplate.filename,
+            content_type=exporters.ImportTemplate.content_type,
         )
 
 

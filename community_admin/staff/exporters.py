@@ -1,58 +1,65 @@
-"""Exports of the staff app: small classes behind one interface (`export(...) -> bytes`), called by services."""
+"""Exports of the staff app, behind core.exporters' interface, called by services."""
 
-from io import BytesIO
-
-from openpyxl.styles import Font
+from pathlib import Path
 
 from community_admin.core import xlsx
+from community_admin.core.exporters import QUIET, Exporter
+from community_admin.core.progress import ProgressFactory
 
-XLSX = xlsx.XLSX
-MONEY_FORMAT = "#,##0.00"
+MONEY = "money"
 
 
-class PayrollXlsxExporter:
-    content_type = XLSX
+class PayrollExporter(Exporter):
+    """A committee's month of pay, one worker a row, the totals last."""
+
+    identifier = "staff.payroll_export"
+    label = "导出社区工作者工资表（Excel）"
+    permission = "staff.pay.view"
     columns = (
-        ("姓名", None),
-        ("职务", None),
-        ("基本工资", "base"),
-        ("职务津贴", "position_allowance"),
-        ("职业资格津贴", "qualification_allowance"),
-        ("特殊荣誉津贴", "honour"),
-        ("最低工资补足", "floor_top_up"),
-        ("应发合计", "gross"),
-        ("单位缴纳五险", "employer_insurance"),
-        ("低于最低工资", None),
+        (xlsx.Column("姓名"), None),
+        (xlsx.Column("职务"), None),
+        (xlsx.Column("基本工资", MONEY), "base"),
+        (xlsx.Column("职务津贴", MONEY), "position_allowance"),
+        (xlsx.Column("职业资格津贴", MONEY), "qualification_allowance"),
+        (xlsx.Column("特殊荣誉津贴", MONEY), "honour"),
+        (xlsx.Column("最低工资补足", MONEY), "floor_top_up"),
+        (xlsx.Column("应发合计", MONEY), "gross"),
+        (xlsx.Column("单位缴纳五险", MONEY), "employer_insurance"),
+        (xlsx.Column("低于最低工资"), None),
     )
 
-    def export(self, *, payroll, lines) -> bytes:
+    def __init__(self, *, payroll, lines) -> None:
+        self.payroll = payroll
+        self.lines = list(lines)
+
+    @property
+    def filename(self) -> str:
+        p = self.payroll
+        return f"payroll-{p.committee.code}-{p.year}{p.month:02d}.xlsx"
+
+    def write(self, path: Path, *, progress: ProgressFactory = QUIET) -> int:
+        payroll, money = self.payroll, [field for _, field in self.columns[2:-1]]
         workbook = xlsx.new_workbook()
         sheet = workbook.create_sheet(f"{payroll.year}年{payroll.month}月")
-        bold = Font(bold=True)
-        title = f"{payroll.committee.name} {payroll.year}年{payroll.month}月社区工作者工资表"
-        sheet.append([xlsx.cell(sheet, title, font=bold)])
-        sheet.append(
-            [
-                f"依据：{payroll.policy}；全省最低工资标准 {payroll.policy.minimum_wage} 元/月；"
-                f"含五险合计 {payroll.policy.insured_monthly} 元/月"
-            ]
-        )
-        sheet.append([xlsx.cell(sheet, label, font=bold) for label, _ in self.columns])
-        totals = {field: 0 for _, field in self.columns if field}
-        for line in lines:
-            row = [line.worker.name, line.posts]
-            for _, field in self.columns[2:-1]:
-                value = getattr(line, field)
+        totals = dict.fromkeys(money, 0)
+        rows = []
+        for line in self.lines:
+            values = [getattr(line, field) for field in money]
+            for field, value in zip(money, values, strict=True):
                 totals[field] += value
-                row.append(self._money(sheet, value))
-            row.append("是（已补足）" if line.below_floor else "")
-            sheet.append(row)
-        total_label = xlsx.cell(sheet, f"合计（{len(lines)} 人）", font=bold)
-        sheet.append([total_label, ""] + [self._money(sheet, totals[f]) for _, f in self.columns[2:-1]])
-        buffer = BytesIO()
-        workbook.save(buffer)
-        return buffer.getvalue()
-
-    @staticmethod
-    def _money(sheet, value) -> xlsx.Cell:
-        return xlsx.cell(sheet, value, number_format=MONEY_FORMAT)
+            rows.append([line.worker.name, line.posts, *values, "是（已补足）" if line.below_floor else ""])
+        written = xlsx.write_table(
+            sheet,
+            heading=f"{payroll.committee.name} {payroll.year}年{payroll.month}月社区工作者工资表",
+            lead=[
+                [
+                    f"依据：{payroll.policy}；全省最低工资标准 {payroll.policy.minimum_wage} 元/月；"
+                    f"含五险合计 {payroll.policy.insured_monthly} 元/月"
+                ]
+            ],
+            columns=[column for column, _ in self.columns],
+            rows=rows,
+            totals=[[f"合计（{len(self.lines)} 人）", "", *(totals[f] for f in money), ""]],
+        )
+        workbook.save(path)
+        return written

@@ -289,3 +289,121 @@ def test_a_corrupt_part_is_unreadable_not_an_error_page():
     with pytest.raises(xlsx.WorkbookRefused) as refused:
         open_rows(broken, start=1, limit=1, width=1)
     assert refused.value.message == xlsx.ERR_UNREADABLE
+
+
+# ------------------------------------------------------------------------------ print-ready tables
+
+
+def _print_ready_sheet(tmp_path, *, rows, columns, write_only=True, **kwargs):
+    from datetime import date  # noqa: F401 -- rows use it
+
+    from openpyxl import load_workbook
+
+    from community_admin.core import xlsx
+
+    workbook = xlsx.new_workbook(write_only=write_only)
+    sheet = workbook.create_sheet("名单")
+    written = xlsx.write_table(sheet, columns=columns, rows=rows, **kwargs)
+    path = tmp_path / "t.xlsx"
+    workbook.save(path)
+    return written, load_workbook(path)["名单"]
+
+
+@pytest.mark.parametrize("write_only", [True, False])
+def test_a_table_is_print_ready(tmp_path, write_only):
+    from datetime import date
+    from decimal import Decimal
+
+    from community_admin.core import xlsx
+
+    rows = [
+        [i, f"欧阳娜娜{i}", "11010519491231002X", Decimal("1234.5"), date(2026, 3, 1)] for i in range(300)
+    ]
+    columns = ["序号", "姓名", xlsx.Column("公民身份号码", "id"), "救助金额（元）", "发放日期"]
+    written, sheet = _print_ready_sheet(
+        tmp_path,
+        rows=rows,
+        columns=columns,
+        write_only=write_only,
+        heading="临时救助台账",
+        lead=[["社区", "甲一社区"]],
+        totals=[["合计", "", "", Decimal("370350"), None]],
+    )
+    assert written == 300
+    # the title across the columns, the header repeated on every printed page and frozen on screen
+    assert sheet["A1"].value == "临时救助台账" and sheet["A1"].font.b
+    assert "A1:E1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.print_title_rows == "$3:$3"
+    assert sheet.freeze_panes == "A4"
+    # one page wide, as many down as it takes, A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.page_setup.paperSize == xlsx.PAPER_A4
+    assert "&P" in sheet.oddFooter.center.text
+    # widths from the content: the ID number (18) and a Chinese name (4 wide characters + digits) whole
+    width = {c: sheet.column_dimensions[c].width for c in "ABCDE"}
+    assert width["C"] >= 18 + 2 and width["B"] >= 2 * 4 + 3 + 1
+    assert width["A"] < width["B"] < width["C"]
+    # bordered cells, money, dates and text formats
+    first = sheet[4]
+    assert all(c.border.left.style == "thin" for c in first)
+    assert sheet["A3"].font.b and sheet["A3"].border.bottom.style == "thin"
+    assert (first[2].value, first[2].number_format) == ("11010519491231002X", "@")
+    assert (first[3].value, first[3].number_format) == (1234.5, "#,##0.00")
+    assert first[4].is_date and first[4].number_format == "yyyy-mm-dd"
+    assert sheet[304][0].value == "合计" and sheet[304][0].font.b
+
+
+def test_a_wide_table_prints_landscape_and_a_narrow_one_portrait(tmp_path):
+    _, narrow = _print_ready_sheet(tmp_path, rows=[["张三", 1]], columns=["姓名", "年龄"])
+    assert narrow.page_setup.orientation == "portrait"
+    _, wide = _print_ready_sheet(
+        tmp_path, rows=[["很长的名称" * 3] * 8], columns=[f"栏目{i}" for i in range(8)]
+    )
+    assert wide.page_setup.orientation == "landscape"
+
+
+def test_widths_count_wide_characters_twice_and_cap_long_text_which_wraps(tmp_path):
+    from community_admin.core import xlsx
+
+    assert xlsx.display_width("公民身份号码") == 12
+    assert xlsx.display_width("A1-2026") == 7
+    _, sheet = _print_ready_sheet(tmp_path, rows=[["备注" * 100]], columns=["备注", "x"])
+    assert sheet.column_dimensions["A"].width == xlsx.WIDTH_MAX
+    assert sheet["A2"].alignment.wrap_text
+    assert sheet.row_dimensions[2].height > 15
+
+
+def test_widths_come_from_a_sample_so_a_long_value_later_does_not_widen(tmp_path):
+    rows = [["短"]] * 3 + [["很长很长很长很长很长的值"]]
+    _, sheet = _print_ready_sheet(tmp_path, rows=rows, columns=["名", "x"], sample=3)
+    assert sheet.column_dimensions["A"].width < 10
+    assert sheet["A5"].value == "很长很长很长很长很长的值"
+
+
+def test_a_table_escapes_text_that_looks_like_a_formula(tmp_path):
+    _, sheet = _print_ready_sheet(tmp_path, rows=[["=cmd|'/c calc'!A0", "-2+3"]], columns=["a", "b"])
+    cell = sheet["A2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=cmd|'/c calc'!A0", "s", True)
+    assert cell.border.left.style == "thin"
+
+
+def test_the_print_ready_writer_keeps_memory_flat_in_write_only_mode():
+    """The sheet holds no rows: only the sample is buffered, written rows are gone."""
+    import tracemalloc
+    from io import BytesIO
+
+    from community_admin.core import xlsx
+
+    def peak(n: int) -> int:
+        workbook = xlsx.new_workbook()
+        sheet = workbook.create_sheet("x")
+        tracemalloc.start()
+        rows = ([i, f"居民{i}", "110105********002X", i * 1.5] for i in range(n))
+        xlsx.write_table(sheet, columns=["序号", "姓名", "证件", "金额"], rows=rows, sample=100)
+        workbook.save(BytesIO())
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    assert peak(20_000) < 2 * peak(2_000) + 1_000_000

@@ -66,7 +66,7 @@ def test_compare_page_embeds_chart_data_and_export_is_xlsx(world, login):
     assert "http://" not in body and "https://" not in body
     export = client.get(reverse("funding:compare-export"), query)
     assert export["Content-Disposition"].startswith("attachment")
-    sheet = load_workbook(BytesIO(export.content)).active
+    sheet = load_workbook(BytesIO(export.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[3][0] == "社区代码"
     assert rows[-1][3] == float(objects.run.total) or Decimal(str(rows[-1][3])) == objects.run.total
@@ -174,8 +174,8 @@ def test_a_receipt_is_sent_uncached_sandboxed_under_a_chinese_name_and_audited(
     assert download["Cache-Control"] == "private, no-store"
     assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert f"filename*=utf-8''{quote(f'支出{e.pk}-票据.png')}" in download["Content-Disposition"]
-    row = AuditLog.objects.get(action="file.download")
+    assert f"filename*=UTF-8''{quote(f'支出{e.pk}-票据.png')}" in download["Content-Disposition"]
+    row = AuditLog.objects.get(action="expenditure.receipt_download")
     assert (row.actor, row.object_type, row.object_id) == (
         world.committee_user,
         "funding.expenditure",

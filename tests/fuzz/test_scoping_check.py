@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from community_admin.accounts.models import Role
+from community_admin.core.xlsx import XLSX
 from community_admin.residents import selectors as resident_selectors
 from community_admin.residents.models import Household, Person
 from tests.fuzz.scoping import scope_problems
@@ -85,6 +86,6 @@ def test_spreadsheet_bodies_are_searched(fuzz_db):
         "GET",
         "/api/v1/jobs/{id}/download/",
         out.getvalue(),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        XLSX,
     )
     assert problems and f"{PLANTED}居民B1" in problems[0]

@@ -46,7 +46,10 @@ class TestLifecycle:
         assert job.result_name == "社区居委会名册.xlsx"
         with storages["job_results"].open(job.result_path, "rb") as fh:
             rows = list(load_workbook(fh, read_only=True).active.values)
-        assert [r[0] for r in rows[1:]] == ["0101", "0102"]  # only the street's own committees
+        assert [r[0] for r in rows[2:]] == [
+            "0101",
+            "0102",
+        ]  # the title, the headers, the rows  # only the street's own committees
         assert _actions(job) == ["job.start", "job.done"]
 
     def test_result_files_live_outside_the_web_root(self, settings, district, run_jobs, job_results):

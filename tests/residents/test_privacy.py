@@ -91,7 +91,7 @@ def test_the_background_export_is_masked(world, people, django_capture_on_commit
         started = job_services.job_start(actor=world.bureau, kind=PERSON_EXPORT, params={})
     job = Job.objects.get(pk=started.job.pk)
     assert job.state == Job.State.DONE, job.error
-    with job_services.job_result_open(actor=world.bureau, job=job) as handle:
+    with job_services.job_result_open(job=job) as handle:
         text = xlsx_text(handle.read())
     assert_no_full_id(text, people, where="the background export")
     assert f"{people[0].id_number_masked}12" in text

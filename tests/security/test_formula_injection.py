@@ -95,7 +95,7 @@ def hostile(world):
 
 def test_the_registry_export(world, hostile, tmp_path):
     persons = Person.objects.filter(committee=world.committee_a1).select_related("household", "committee")
-    path = PersonExporter(persons, sensitive=True).write(tmp_path / "registry.xlsx")
+    path = PersonExporter(persons, sensitive=True).render(tmp_path / "registry.xlsx").path
     assert_safe(path, *HOSTILE, COMMITTEE, "=1+1", DDE, "+8613800000000")
 
 
@@ -156,7 +156,7 @@ def test_the_payroll_export(world, hostile):
         actor=world.bureau, committee=world.committee_a1, year=2025, month=6
     )
     export = staff_services.payroll_export(actor=world.bureau, payroll=payroll)
-    assert_safe(export.content, DDE, LINK[:50], "-2+3", f"{COMMITTEE} 2025年6月社区工作者工资表")
+    assert_safe(export.read_bytes(), DDE, LINK[:50], "-2+3", f"{COMMITTEE} 2025年6月社区工作者工资表")
 
 
 def test_the_funding_comparison_export(world, hostile):
@@ -164,7 +164,7 @@ def test_the_funding_comparison_export(world, hostile):
     a = report_policy(world.bureau, year, name=DDE)
     b = report_policy(world.bureau, year, adopt=False, name=LINK[:60], per_household_beyond=Decimal("15"))
     export = funding_services.policy_comparison_export(actor=world.bureau, policy_a=a, policy_b=b)
-    assert_safe(export.content, COMMITTEE)
+    assert_safe(export.read_bytes(), COMMITTEE)
 
 
 def test_the_committee_export(world, hostile, tmp_path):

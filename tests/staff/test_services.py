@@ -288,7 +288,7 @@ def test_payroll_export_is_an_xlsx_with_every_line_and_totals(world):
         make_worker(world.bureau, world.committee_a1)
     payroll = services.payroll_compute(actor=world.bureau, committee=world.committee_a1, year=2025, month=6)
     export = services.payroll_export(actor=world.bureau, payroll=payroll)
-    rows = list(load_workbook(BytesIO(export.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(export.read_bytes())).active.iter_rows(values_only=True))
     assert rows[2][:3] == ("姓名", "职务", "基本工资")
     assert len(rows) == 3 + 3 + 1
     assert rows[-1][7] == 3 * 1700

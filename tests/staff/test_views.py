@@ -83,7 +83,7 @@ def test_payroll_compute_and_export_pages(world, login):
     assert response.status_code == 302
     export = client.get(response["Location"] + "export/")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert export.content[:2] == b"PK"
+    assert export.getvalue()[:2] == b"PK"
     refused = client.post(
         reverse("staff:payroll-compute"), {"committee": world.committee_b1.pk, "year": 2025, "month": 6}
     )
@@ -236,8 +236,8 @@ def test_an_opinion_scan_is_sent_uncached_sandboxed_under_our_name_and_audited(
     assert download["Cache-Control"] == "private, no-store"
     assert download["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert download["X-Content-Type-Options"] == "nosniff"
-    assert f"filename*=utf-8''{quote(f'借调{s.pk}-意见{opinion.pk}.png')}" in download["Content-Disposition"]
-    row = AuditLog.objects.get(action="file.download")
+    assert f"filename*=UTF-8''{quote(f'借调{s.pk}-意见{opinion.pk}.png')}" in download["Content-Disposition"]
+    row = AuditLog.objects.get(action="secondment.opinion_download")
     assert (row.actor, row.object_type, row.object_id) == (
         world.committee_user,
         "staff.secondmentopinion",

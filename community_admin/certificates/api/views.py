@@ -13,6 +13,7 @@ from community_admin.certificates import selectors, services
 from community_admin.certificates.api import serializers as s
 from community_admin.certificates.models import Certificate, CertificateType, Refusal
 from community_admin.core.audit import client_ip
+from community_admin.core.files import attachment_response
 
 ERR_PERSON_NOT_FOUND = "当事人：不存在或不在您的管辖范围内。"
 ERR_TYPE_NOT_FOUND = "证明类型：不存在或已停用。"
@@ -20,12 +21,7 @@ MSG_REFUSED = "社区居委会不出具“{type}”，请到{department}办理�
 
 
 def _pdf(data: bytes, filename: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment_response(data, filename=filename, content_type="application/pdf")
 
 
 class CertificateTypeViewSet(viewsets.ReadOnlyModelViewSet):

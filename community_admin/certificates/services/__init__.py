@@ -12,7 +12,6 @@ from community_admin.certificates.services.issued import (
     ERR_VOID_REASON,
     certificate_print,
     certificate_void,
-    evidence_open,
     refusal_slip_print,
 )
 from community_admin.certificates.services.issuing import (
@@ -88,7 +87,6 @@ __all__ = [
     "certificate_void",
     "certificate_print",
     "refusal_slip_print",
-    "evidence_open",
     "Verification",
     "certificate_verify",
 ]

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from community_admin.accounts.models import Role
-from community_admin.certificates.models import Certificate, Evidence, Refusal
+from community_admin.certificates.models import Certificate, Refusal
 from community_admin.certificates.services.issuing import ERR_ISSUER_NOT_COMMITTEE
 from community_admin.core import audit
 
@@ -58,14 +58,3 @@ def refusal_slip_print(*, actor, refusal: Refusal) -> bytes:
     data = pdf.ReferralSlipDocument(refusal).render()
     audit.record(actor=actor, action="certificate.referral_slip", obj=refusal)
     return data
-
-
-@transaction.atomic
-def evidence_open(*, actor, evidence: Evidence) -> Evidence:
-    audit.record(
-        actor=actor,
-        action="certificate.evidence_open",
-        obj=evidence,
-        details={"serial": evidence.certificate.serial, "requirement": evidence.requirement},
-    )
-    return evidence

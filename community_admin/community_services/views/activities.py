@@ -113,16 +113,15 @@ class AttachmentDownloadView(PermissionRequiredMixin, View):
 
     def get(self, request, pk):
         item = scoping.get_in_scope_or_404(selectors.attachment_list(request.user), request.user, pk=pk)
-        handle = services.activity_attachment_open(actor=request.user, attachment=item)
         extension = item.file.name[item.file.name.rfind(".") :]
         return private_file_response(
             request,
-            file=handle,
+            obj=item,
+            open=lambda: services.activity_attachment_open(attachment=item),
             filename=f"活动{item.activity_id}-附件{item.pk}{extension}",
             content_type=item.content_type,
-            object_type=item._meta.label_lower,
-            object_id=item.pk,
-            audit_row=False,  # services.activity_attachment_open wrote the row (activity.attachment_download)
+            action="activity.attachment_download",
+            details={"activity": item.activity_id},
         )
 
 

@@ -11,17 +11,15 @@ from pathlib import Path
 from django.conf import settings
 from django.template.loader import render_to_string
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from weasyprint import HTML
 
 from community_admin.certificates.pdf import FONT_FACE, FONT_FAMILY
 from community_admin.core import xlsx
+from community_admin.core.exporters import PDF, XLSX
 from community_admin.core.progress import Progress, ProgressFactory
-from community_admin.dashboards.exporters import XLSX
 from community_admin.dashboards.reports import narrative
 from community_admin.dashboards.reports.figures import survey_figures
 
-PDF = "application/pdf"
 TITLE = "社区工作调研报告"
 STEPS = 3  # figures, text, file
 
@@ -118,15 +116,10 @@ class SurveyReportXlsx(SurveyReport):
                 sheet.append(table.headers)
                 for row in table.rows:
                     sheet.append([_cell(v) for v in row])
-            sheet.column_dimensions["A"].width = 36
-            sheet.column_dimensions["B"].width = 16
+            xlsx.print_layout(sheet, widths=[36, 16, 12, 12], header_row=None)
         table = narrative.street_table(figures)
         sheet = workbook.create_sheet("各街道")
-        sheet.append(table.headers)
-        for row in table.rows:
-            sheet.append([_cell(v) for v in row])
-        for i in range(1, len(table.headers) + 1):
-            sheet.column_dimensions[get_column_letter(i)].width = 12
+        xlsx.write_table(sheet, columns=table.headers, rows=[[_cell(v) for v in row] for row in table.rows])
         workbook.save(path)
 
 

@@ -1,7 +1,6 @@
 import django_filters
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 from community_admin.accounts import scoping
 from community_admin.accounts.models import ApiToken
 from community_admin.accounts.permissions import record_denied
+from community_admin.core.exporters import PDF, XLSX
 from community_admin.core.files import private_file_response
 from community_admin.core.filters import StrictFilterSet
 from community_admin.jobs import registry, selectors, services
@@ -22,11 +22,7 @@ from community_admin.jobs.api.serializers import (
 from community_admin.jobs.models import Job
 
 # What the kinds' result files are (their JobOutput.content_type; the registry's default last).
-RESULT_CONTENT_TYPES = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/pdf",
-    "application/octet-stream",
-)
+RESULT_CONTENT_TYPES = (XLSX, PDF, "application/octet-stream")
 
 
 class JobFilter(StrictFilterSet):
@@ -127,18 +123,13 @@ class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         job = self.get_object()
-        try:
-            handle = services.job_result_open(actor=request.user, job=job)
-        except FileNotFoundError:
-            raise Http404 from None
         return private_file_response(
             request,
-            file=handle,
+            obj=job,
+            open=lambda: services.job_result_open(job=job),
             filename=job.result_name,
             content_type=job.result_content_type,
-            object_type=job._meta.label_lower,
-            object_id=job.pk,
-            audit_row=False,  # services.job_result_open wrote the row (job.download)
+            action="job.download",
         )
 
     @extend_schema(responses=JobKindOutputSerializer(many=True))

@@ -1,12 +1,13 @@
 """The export of a list of persons, audited."""
 
 from community_admin.core import audit
+from community_admin.core.exporters import QUIET, ExportFile
 from community_admin.residents import exporters
 
 
-def persons_export(*, actor, persons, sensitive: bool, target=None, progress=None):
-    """An xlsx of `persons` (already scoped and filtered), ID numbers masked; the export itself is audited.
-    With `target` the file is written there and the exporter returned; without, a temporary file is returned."""
+def persons_export(*, actor, persons, sensitive: bool, target=None, progress=QUIET) -> ExportFile:
+    """An xlsx of `persons` (already scoped and filtered), ID numbers masked, written to `target` (None: a
+    temporary file); the export itself is audited."""
     persons = persons.select_related("household", "committee")
     exporter = exporters.PersonExporter(persons, sensitive=sensitive)
     audit.record(
@@ -14,5 +15,4 @@ def persons_export(*, actor, persons, sensitive: bool, target=None, progress=Non
         action="persons.export",
         details={"rows": exporter.count(), "sensitive_columns": sensitive},
     )
-    written = exporter.write(target, progress=progress)
-    return exporter if target is not None else written
+    return exporter.render(target, progress=progress)

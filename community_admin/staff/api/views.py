@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -11,6 +10,7 @@ from rest_framework.response import Response
 
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
+from community_admin.core.exporters import XLSX, export_response
 from community_admin.core.openapi import SingleObjectSchema
 from community_admin.staff import selectors, services
 from community_admin.staff.api import serializers as s
@@ -203,17 +203,11 @@ class PayrollViewSet(
         payroll = self.get_queryset().get(pk=payroll.pk)
         return Response(s.PayrollDetailSerializer(payroll).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        responses={
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY
-        }
-    )
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def export(self, request, pk=None):
         export = services.payroll_export(actor=request.user, payroll=self.get_object())
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
+        return export_response(export)
 
 
 class EvaluationViewSet(viewsets.GenericViewSet):

@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from community_admin.core import audit
+from community_admin.core.exporters import ExportFile
 from community_admin.org.models import Committee
-from community_admin.staff.exporters import PayrollXlsxExporter
+from community_admin.staff.exporters import PayrollExporter
 from community_admin.staff.models import (
     DEPUTY_POSTS,
     HEAD_POSTS,
@@ -131,21 +132,9 @@ def payroll_compute(*, actor, committee: Committee, year: int, month: int) -> Pa
     return payroll
 
 
-@dataclass(frozen=True)
-class ExportFile:
-    filename: str
-    content_type: str
-    content: bytes
-
-
 @transaction.atomic
 def payroll_export(*, actor, payroll: Payroll) -> ExportFile:
-    lines = list(payroll.lines.select_related("worker").order_by("worker__name", "worker_id"))
-    exporter = PayrollXlsxExporter()
-    content = exporter.export(payroll=payroll, lines=lines)
-    audit.record(actor=actor, action="payroll.export", obj=payroll, details={"rows": len(lines)})
-    return ExportFile(
-        filename=f"payroll-{payroll.committee.code}-{payroll.year}{payroll.month:02d}.xlsx",
-        content_type=exporter.content_type,
-        content=content,
-    )
+    lines = payroll.lines.select_related("worker").order_by("worker__name", "worker_id")
+    export = PayrollExporter(payroll=payroll, lines=lines).render()
+    audit.record(actor=actor, action="payroll.export", obj=payroll, details={"rows": export.rows})
+    return export

@@ -1,6 +1,5 @@
 """Pages of pay: the payrolls, computing one, its lines and export."""
 
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
+from community_admin.core.exporters import export_response
 from community_admin.core.views import form_submit, paginate
 from community_admin.staff import forms, selectors, services
 
@@ -77,6 +77,4 @@ class PayrollExportView(PayrollMixin, View):
 
     def get(self, request, pk: int):
         export = services.payroll_export(actor=request.user, payroll=self.get_payroll())
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
+        return export_response(export)

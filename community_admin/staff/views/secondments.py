@@ -1,7 +1,6 @@
 """Pages of secondments: the list and request, a secondment's steps, its opinion scans."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -161,17 +160,13 @@ class OpinionFileView(PermissionRequiredMixin, View):
             SecondmentOpinion.objects.exclude(file=""), request.user, field="secondment__worker__committee"
         )
         opinion = scoping.get_in_scope_or_404(opinions, request.user, pk=pk)
-        try:
-            handle = opinion.file.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
         # a name of ours, the extension of the sniffed type: not the uploader's name, which may claim another
         return private_file_response(
             request,
-            file=handle,
+            obj=opinion,
+            open=lambda: opinion.file.open("rb"),
             filename=f"借调{opinion.secondment_id}-意见{opinion.pk}{uploads.extension_of(opinion.content_type)}",
             content_type=opinion.content_type,
-            object_type=opinion._meta.label_lower,
-            object_id=opinion.pk,
+            action="secondment.opinion_download",
             details={"secondment": opinion.secondment_id, "side": opinion.side},
         )
