@@ -9,27 +9,17 @@ bureau has edited since (certificate types, ledger books, list items, an adopted
 The demo seed runs this first and adds only demo data."""
 
 from collections.abc import Callable
-from importlib import import_module
 
-from django.apps import apps
 from django.db import transaction
 
 from community_admin.core import audit
+from community_admin.core.seeding import app_modules
 
 REVIEW_MARK = "取自调研报告，采用前请核对"
 
 
 def reference_parts() -> list[tuple[str, object]]:
-    parts = []
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.reference")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.reference":
-                raise
-            continue
-        parts.append((config.label, module))
-    return parts
+    return app_modules("reference")
 
 
 def install_all(say: Callable[[str], None]) -> list[str]:

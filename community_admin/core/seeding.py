@@ -27,17 +27,23 @@ class SeedContext:
         self.stdout.write(message + "\n")
 
 
-def seed_parts() -> list[tuple[str, object]]:
+def app_modules(name: str) -> list[tuple[str, object]]:
+    """(label, module) of every installed app that has a module `name` (`seed`, `reference`), in INSTALLED_APPS
+    order, so lower layers come first."""
     parts = []
     for config in apps.get_app_configs():
         try:
-            module = import_module(f"{config.name}.seed")
+            module = import_module(f"{config.name}.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.seed":
+            if exc.name != f"{config.name}.{name}":
                 raise
             continue
         parts.append((config.label, module))
     return parts
+
+
+def seed_parts() -> list[tuple[str, object]]:
+    return app_modules("seed")
 
 
 def bulk_insert(model, fields: list[str], rows, *, batch_size: int = 20_000) -> int:
