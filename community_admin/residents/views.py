@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.views import View
 
 from community_admin.accounts import scoping
+from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPaginator
@@ -90,6 +91,9 @@ class PersonListView(PermissionRequiredMixin, View):
                 "found": found,
                 **listed,
                 "can_register": has_permission(request.user, "residents.register"),
+                # a department adds floating residents to households the committees keep; it opens none itself
+                "can_create_household": has_permission(request.user, "residents.register")
+                and request.user.role != Role.DEPARTMENT,
                 "can_import": has_permission(request.user, "residents.import"),
                 "can_see_conflicts": has_permission(request.user, "residents.conflicts"),
                 "can_export": has_permission(request.user, "residents.export") and found is None,

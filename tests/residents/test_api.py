@@ -327,3 +327,28 @@ def test_the_api_answers_a_number_held_elsewhere_neutrally(world, client, police
     assert response.status_code == 400
     assert response.json() == {"id_number": [services.ERR_DUPLICATE_HELD]}
     assert RegistrationConflict.objects.get().requested_by.department == world.police  # the token's account
+
+
+@pytest.mark.parametrize("kind", ["registered", "resident"])
+def test_a_police_token_opens_floating_households_only(world, client, kind):
+    """Issue 16: a department records floating residents; the registry's other households are the
+    committees' to open."""
+    _, key = account_services.api_token_create(
+        actor=world.bureau,
+        department=world.police,
+        name="流动人口",
+        scopes=["residents:read", "residents:floating"],
+        days_valid=30,
+    )
+    body = {"committee": "A2", "number": "F9", "building": "9号楼", "room": "101", "housing_type": "rented"}
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
+    refused = client.post(reverse("household-list"), {**body, "kind": kind}, **auth)
+    assert refused.status_code == 400
+    assert refused.json() == {"kind": [services.ERR_DEPARTMENT_FLOATING_HOUSEHOLD]}
+    assert not AuditLog.objects.filter(action="household.create").exists()
+    assert client.post(reverse("household-list"), {**body, "kind": "floating"}, **auth).status_code == 201
+
+
+def test_a_department_is_offered_no_new_household_on_the_list(world, login):
+    assert "新建户" not in login(world.department_user).get(reverse("residents:person-list")).content.decode()
+    assert "新建户" in login(world.committee_user).get(reverse("residents:person-list")).content.decode()

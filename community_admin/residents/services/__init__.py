@@ -21,6 +21,7 @@ from community_admin.residents.services.exports import (
     persons_export,
 )
 from community_admin.residents.services.households import (
+    ERR_DEPARTMENT_FLOATING_HOUSEHOLD,
     ERR_HOUSEHOLD_NUMBER_TAKEN,
     ERR_UNKNOWN_FIELD,
     HOUSEHOLD_EDITABLE_FIELDS,
@@ -52,6 +53,7 @@ from community_admin.residents.services.persons import (
 )
 
 __all__ = [
+    "ERR_DEPARTMENT_FLOATING_HOUSEHOLD",
     "ERR_HOUSEHOLD_NUMBER_TAKEN",
     "ERR_UNKNOWN_FIELD",
     "HOUSEHOLD_EDITABLE_FIELDS",

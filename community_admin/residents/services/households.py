@@ -3,11 +3,13 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from community_admin.accounts.models import Role
 from community_admin.core import audit
 from community_admin.org.models import Committee
 from community_admin.residents.models import Household
 
 ERR_HOUSEHOLD_NUMBER_TAKEN = "户编号：本社区已有此户编号。"
+ERR_DEPARTMENT_FLOATING_HOUSEHOLD = "户类型：部门只能为流动人口建户（其他户由社区登记）。"
 
 
 ERR_UNKNOWN_FIELD = "不能修改字段：{field}"
@@ -28,6 +30,9 @@ def household_create(
     kind: str = Household.Kind.REGISTERED,
     unit: str = "",
 ) -> Household:
+    if getattr(actor, "role", None) == Role.DEPARTMENT and kind != Household.Kind.FLOATING:
+        # a police station records floating residents; the registry's other households are the committees'
+        raise ValidationError({"kind": ERR_DEPARTMENT_FLOATING_HOUSEHOLD})
     household = Household(
         committee=committee,
         number=number.strip(),
