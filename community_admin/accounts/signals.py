@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from community_admin.accounts.middleware import SESSION_STARTED_KEY
 from community_admin.core import audit
+from community_admin.core.clientip import client_ip
 from community_admin.core.models import AuditLog
 
 
@@ -45,4 +46,4 @@ def on_locked_out(sender, request, username, ip_address, **kwargs):
 
 
 def _ip(request):
-    return audit.client_ip(request) if request is not None else None
+    return client_ip(request) if request is not None else None

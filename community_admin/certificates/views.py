@@ -22,7 +22,7 @@ from community_admin.certificates.forms import (
 )
 from community_admin.certificates.jobs import BATCH_PDF
 from community_admin.certificates.models import Certificate, CertificateType
-from community_admin.core.audit import client_ip
+from community_admin.core.clientip import client_ip
 from community_admin.core.files import attachment_response, private_file_response
 from community_admin.core.views import errors_into_form, form_submit, paginate
 

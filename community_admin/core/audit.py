@@ -9,8 +9,6 @@ from django.db import models
 from community_admin.core.clientip import client_ip
 from community_admin.core.models import AuditLog
 
-__all__ = ["AuditContextMiddleware", "client_ip", "current_ip", "record"]
-
 current_ip: ContextVar[str | None] = ContextVar("audit_current_ip", default=None)
 
 

@@ -53,9 +53,7 @@ DEPARTMENTS = [
 def install(say) -> None:
     for norm in NORMS:  # a published norm's figures follow its source; the district's choice stays its own
         fields = {k: v for k, v in norm.items() if k not in ("code", "district_choice")}
-        _, made = OfficeAreaNorm.objects.update_or_create(
-            code=norm["code"], defaults=fields, create_defaults=norm
-        )
+        OfficeAreaNorm.objects.update_or_create(code=norm["code"], defaults=fields, create_defaults=norm)
     existing = set(Department.objects.values_list("code", flat=True))
     missing = [Department(code=c, name=n, kind=k) for c, n, k in DEPARTMENTS if c not in existing]
     Department.objects.bulk_create(missing)

@@ -12,7 +12,7 @@ from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.certificates import selectors, services
 from community_admin.certificates.api import serializers as s
 from community_admin.certificates.models import Certificate, CertificateType, Refusal
-from community_admin.core.audit import client_ip
+from community_admin.core.clientip import client_ip
 from community_admin.core.files import attachment_response
 
 ERR_PERSON_NOT_FOUND = "当事人：不存在或不在您的管辖范围内。"
