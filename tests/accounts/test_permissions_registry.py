@@ -195,3 +195,19 @@ def test_an_api_view_needing_an_unregistered_permission_answers_403(world, login
     assert login(world.bureau).get("/api/v1/streets/").status_code == 200
     monkeypatch.delitem(PERMISSIONS, "org.view")  # as if no app had registered it
     assert login(world.bureau).get("/api/v1/streets/").status_code == 403
+
+
+def test_a_department_refused_for_want_of_a_granted_scope_is_told_who_grants_it(world, login):
+    from django.urls import reverse
+
+    from community_admin.org.models import Department
+    from tests.factories import UserFactory
+
+    bureau = Department.objects.create(code="T9", name="区测试局", kind="district")  # no token granted yet
+    clerk = UserFactory(username="t-dept-clerk", role="department", department=bureau, granted=[])
+    response = login(clerk).get(reverse("residents:person-list"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "区民政局" in body and 'data-testid="department-scopes"' in body and reverse("home") in body
+    other = login(world.committee_user).get(reverse("accounts:audit-list"))
+    assert other.status_code == 403 and 'data-testid="department-scopes"' not in other.content.decode()
