@@ -26,6 +26,15 @@ class ScopeLevel(models.TextChoices):
 
 
 class User(AbstractUser):
+    """One account per person (MLPS 2.0, ASVS V2: unique identification): the real name is `first_name`,
+    relabelled 姓名; a unit's shared demo login carries the unit's name there."""
+
+    first_name = models.CharField(_("姓名"), max_length=150, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    post = models.CharField(_("职务"), max_length=50, blank=True)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"), default=False, help_text=_("密码由他人重置后为真：本人登录后先改密码。")
+    )
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.BUREAU)
     street = models.ForeignKey(
         Street, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name=_("街道")
@@ -81,6 +90,11 @@ class User(AbstractUser):
                 raise ValidationError({field: _("该角色必须指定所属单位。")})
             if self.role != role and value is not None:
                 raise ValidationError({field: _("该角色不应指定此单位。")})
+
+    @property
+    def display_name(self) -> str:
+        """The person, as pages and documents name who did something: the real name, else the login."""
+        return self.first_name or self.username
 
     @property
     def unit_label(self) -> str:
