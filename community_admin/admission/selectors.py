@@ -48,9 +48,11 @@ def service_item_summary() -> dict[str, int]:
 
 
 def service_item_history(item: ServiceItem) -> QuerySet[AuditLog]:
-    return AuditLog.objects.filter(
-        object_type=ServiceItem._meta.label_lower, object_id=str(item.pk)
-    ).order_by("-created_at", "-id")
+    return (
+        AuditLog.objects.filter(object_type=ServiceItem._meta.label_lower, object_id=str(item.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 # Tasks and the inbox -----------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ class SealLogFilterForm(StyledFormMixin, forms.Form):
     committee = forms.ModelChoiceField(label="社区", queryset=None, required=False)
     date_from = forms.DateField(label="自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    applied_by = forms.CharField(label="用印人账号", max_length=150, required=False)
+    applied_by = forms.CharField(label="用印人", max_length=150, required=False, help_text="姓名或登录账号")
     serial = forms.CharField(label="证明编号", max_length=40, required=False)
 
     def __init__(self, *args, committees, **kwargs):

@@ -107,7 +107,7 @@ def seal_log(
     if date_to:
         rows = rows.filter(applied_on__lte=date_to)
     if applied_by:
-        rows = rows.filter(applied_by__username=applied_by)
+        rows = rows.filter(Q(applied_by__username=applied_by) | Q(applied_by__first_name=applied_by))
     if serial:
         rows = rows.filter(serial__icontains=serial)
     return rows

@@ -144,3 +144,18 @@ def test_a_committees_assignment_page_shows_only_its_own_line(world, shared_task
         login(world.committee_user).get(reverse("tasks:assignment-detail", args=[other.pk])).status_code
         == 404
     )
+
+
+def test_the_history_and_a_report_name_the_person(world, items, login, shared_task):
+    world.bureau.first_name = "陈静"
+    world.bureau.save(update_fields=["first_name"])
+    client = login(world.bureau)
+    client.post(
+        reverse("tasks:item-transition", args=[items.applied.pk]), {"action": "approve", "note": "同意"}
+    )
+    page = client.get(reverse("tasks:item-detail", args=[items.applied.pk])).content.decode()
+    assert "陈静" in page and "区民政局" in page
+    task, _ = shared_task
+    assignment = task.assignments.first()
+    page = client.get(reverse("tasks:assignment-detail", args=[assignment.pk])).content.decode()
+    assert "报告人 陈静" in page

@@ -150,3 +150,21 @@ def test_an_organisation_description_of_10000_characters_is_refused_naming_the_f
         )
     assert response.status_code == 400 and "description" in sweep.invalid_fields(response.content.decode())
     assert not outcome.written
+
+
+def test_a_visit_names_the_clerk_who_went(world, login, households, today):
+    from community_admin.accounts.models import Role
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(
+        username="a1-li", first_name="李强", role=Role.COMMITTEE, committee=world.committee_a1
+    )
+    visit = services.visit_record(
+        actor=clerk, household=households["A1"], visited_on=today, purpose="elderly"
+    )
+    client = login(world.committee_user)
+    for url in (reverse("services:visit-detail", args=[visit.pk]), reverse("services:visit-list")):
+        text = client.get(url).content.decode()
+        assert "李强" in text and "a1-li" not in text, url
+    api = client.get(f"/api/v1/visits/{visit.pk}/").json()
+    assert api["visitor"] == "a1-li" and api["visitor_name"] == "李强"

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from community_admin.ledgers import services
 from community_admin.ledgers.models import LedgerEntry
 from tests.factories import PersonFactory
 
@@ -56,3 +57,20 @@ def test_an_import_that_is_not_a_workbook_is_refused_at_the_file_field(world, bo
     assert page.status_code == 400 and uploads.ERR_WORKBOOK_TYPE in body
     assert 'name="file"' in body and 'aria-invalid="true"' in body
     assert not LedgerEntry.objects.exists()
+
+
+def test_an_entrys_history_names_the_clerk(world, books, login):
+    from community_admin.accounts.models import Role
+    from tests.factories import UserFactory
+
+    clerk = UserFactory(
+        username="a1-zhao", first_name="赵敏", role=Role.COMMITTEE, committee=world.committee_a1
+    )
+    entry = services.entry_create(
+        actor=clerk,
+        book=books["zz_disputes"],
+        committee=world.committee_a1,
+        data={"found_on": "2025-01-02", "parties": "王某与李某", "kind": "邻里纠纷", "result": "调解成功"},
+    )
+    text = login(world.committee_user).get(reverse("ledgers:entry-detail", args=[entry.pk])).content.decode()
+    assert "赵敏" in text and "a1-zhao" not in text

@@ -16,6 +16,9 @@ class VisitOutputSerializer(serializers.ModelSerializer):
     committee = serializers.SlugRelatedField(slug_field="code", read_only=True)
     household_number = serializers.CharField(source="household.number", read_only=True)
     visitor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    visitor_name = serializers.CharField(
+        source="visitor.display_name", read_only=True, help_text="走访人姓名"
+    )
     follow_up_open = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -27,6 +30,7 @@ class VisitOutputSerializer(serializers.ModelSerializer):
             "household_number",
             "visited_on",
             "visitor",
+            "visitor_name",
             "companion",
             "purpose",
             "needs",

@@ -97,10 +97,11 @@ class EntryUpdateSerializer(serializers.Serializer):
 
 class RevisionOutputSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True)
+    actor_name = serializers.CharField(source="actor.display_name", read_only=True, help_text="操作人姓名")
 
     class Meta:
         model = LedgerEntryRevision
-        fields = ["id", "action", "data", "changed", "actor", "created_at"]
+        fields = ["id", "action", "data", "changed", "actor", "actor_name", "created_at"]
 
 
 class PeriodOutputSerializer(serializers.ModelSerializer):
