@@ -10,6 +10,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.certificates import evidence as evidence_files
 from community_admin.certificates import selectors, services
+from community_admin.certificates.filters import CertificateFilter
 from community_admin.certificates.forms import (
     AdoptForm,
     CertificateTypeForm,
@@ -24,6 +25,7 @@ from community_admin.certificates.jobs import BATCH_PDF
 from community_admin.certificates.models import Certificate, CertificateType
 from community_admin.core.clientip import client_ip
 from community_admin.core.files import attachment_response, private_file_response
+from community_admin.core.filters import page_filter
 from community_admin.core.views import errors_into_form, form_submit, paginate
 
 PERSON_CHOICES_SHOWN = 100
@@ -37,27 +39,20 @@ class CertificateListView(PermissionRequiredMixin, View):
     required_permission = "certificates.view"
 
     def get(self, request):
-        rows = selectors.certificate_list(request.user)
-        status = request.GET.get("status", "")
-        if status in Certificate.Status.values:
-            rows = rows.filter(status=status)
-        tier = request.GET.get("tier", "")
-        if tier in CertificateType.Tier.values:
-            rows = rows.filter(tier=tier)
-        q = request.GET.get("q", "").strip()
-        if q:
-            rows = rows.filter(Q(serial__icontains=q) | Q(holder_name__icontains=q))
+        filterset = page_filter(CertificateFilter, request, selectors.certificate_list(request.user))
+        refused = filterset.is_bound and not filterset.is_valid()
+        rows = filterset.queryset.none() if refused else filterset.qs
         return render(
             request,
             "certificates/certificate_list.html",
             {
                 **paginate(request, rows, 25),
-                "statuses": Certificate.Status.choices,
-                "tiers": CertificateType.Tier.choices,
+                "form": filterset.form,
                 "can_issue": has_permission(request.user, "certificates.issue"),
                 "can_print": has_permission(request.user, "certificates.print"),
                 "batch_kind": BATCH_PDF,
             },
+            status=400 if refused else 200,  # a filter it cannot read shows the form's error
         )
 
 

@@ -107,3 +107,24 @@ def test_evidence_goes_through_the_private_file_response_with_one_audit_row(worl
     assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
     assert AuditLog.objects.filter(action="certificate.evidence_open").count() == 1
     assert not AuditLog.objects.filter(action="file.download").exists()  # one row per download, not two
+
+
+def test_the_list_page_and_the_api_filter_alike(world, login, people, types):
+    from community_admin.certificates import services as cert_services
+
+    kept = cert_services.certificate_issue(
+        actor=world.committee_user, person=people["A1"], certificate_type=types["residence"]
+    ).certificate
+    voided = cert_services.certificate_issue(
+        actor=world.committee_user, person=people["A1"], certificate_type=types["residence"]
+    ).certificate
+    cert_services.certificate_void(actor=world.committee_user, certificate=voided, reason="写错用途")
+    client = login(world.committee_user)
+    for query, expected in (({"status": "voided"}, [voided]), ({"q": kept.serial}, [kept])):
+        page = client.get(reverse("certificates:list"), query).context["page"]
+        api = client.get("/api/v1/certificates/", query).json()["results"]
+        assert list(page.object_list) == expected, query
+        assert [row["serial"] for row in api] == [c.serial for c in expected], query
+    response = client.get(reverse("certificates:list"), {"status": "lost"})
+    assert response.status_code == 400 and "状态" in response.content.decode()
+    assert not response.context["page"].object_list

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.certificates import selectors, services
 from community_admin.certificates.api import serializers as s
+from community_admin.certificates.filters import CertificateFilter
 from community_admin.certificates.models import Certificate, CertificateType, Refusal
 from community_admin.core.clientip import client_ip
 from community_admin.core.files import attachment_response
@@ -55,7 +56,7 @@ class CertificateViewSet(
     queryset = Certificate.objects.none()
     serializer_class = s.CertificateOutputSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    filterset_fields = ["status", "tier", "year"]
+    filterset_class = CertificateFilter
     search_fields = ["serial", "holder_name"]
     ordering_fields = ["issued_at", "serial"]
 
