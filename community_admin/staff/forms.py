@@ -19,20 +19,6 @@ from community_admin.staff.models import (
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class WorkerFilterForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(label="姓名/社区", required=False)
-    post = forms.ChoiceField(
-        label="职务",
-        required=False,
-        choices=[("", "全部"), ("member", "委员职数（书记、主任、副职、委员）"), *Post.choices],
-    )
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("current", "在册（在岗＋借调）"), ("", "全部"), *Worker.Status.choices],
-    )
-
-
 class WorkerCreateForm(StyledFormMixin, forms.Form):
     committee = forms.ModelChoiceField(label="所在社区", queryset=Committee.objects.none())
     name = forms.CharField(label="姓名", max_length=50)

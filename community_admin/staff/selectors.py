@@ -38,20 +38,28 @@ def _has_post(posts) -> Exists:
     return Exists(WorkerPost.objects.filter(worker=OuterRef("pk"), post__in=list(posts)))
 
 
+MEMBER = "member"  # the 委员职数 posts together (MEMBER_POSTS)
+
+
+def with_post(workers: QuerySet[Worker], post: str) -> QuerySet[Worker]:
+    if post == MEMBER:
+        return workers.filter(_has_post(MEMBER_POSTS))
+    return workers.filter(_has_post([post])) if post else workers
+
+
+def with_status(workers: QuerySet[Worker], status: str) -> QuerySet[Worker]:
+    if status == "current":
+        return workers.filter(status__in=Worker.CURRENT)
+    return workers.filter(status=status) if status else workers
+
+
 def worker_list(
     user, *, committee: Committee | None = None, post: str = "", status: str = "", search: str = ""
 ) -> QuerySet[Worker]:
     workers = visible_workers(user).select_related("committee", "committee__street").prefetch_related("posts")
     if committee is not None:
         workers = workers.filter(committee=committee)
-    if post == "member":
-        workers = workers.filter(_has_post(MEMBER_POSTS))
-    elif post:
-        workers = workers.filter(_has_post([post]))
-    if status == "current":
-        workers = workers.filter(status__in=Worker.CURRENT)
-    elif status:
-        workers = workers.filter(status=status)
+    workers = with_status(with_post(workers, post), status)
     if search:
         workers = workers.filter(Q(name__contains=search) | Q(committee__name__contains=search))
     return workers.order_by("committee__code", "name", "id")

@@ -102,4 +102,4 @@ def test_the_balance_endpoint(world, login, visit, today):
     assert [r["committee"] for r in rows] == ["A1", "A2"]
     assert rows[0]["visits"] == 1 and rows[0]["service_share"] is None
     bad = login(world.street_user).get("/api/v1/service-balance/", {"month": "13"})
-    assert bad.status_code == 400 and "period" in bad.json()
+    assert bad.status_code == 400 and "month" in bad.json()

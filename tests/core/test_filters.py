@@ -19,9 +19,14 @@ from community_admin.certificates.filters import CertificateFilter
 from community_admin.config.api_router import router
 from community_admin.core.filters import StrictFilterSet
 from community_admin.residents.filters import PersonFilter
+from community_admin.staff.filters import WorkerFilter
 
 # The page lists filtered by a FilterSet: the set, the page's URL name.
-PAGE_LISTS = {PersonFilter: "residents:person-list", CertificateFilter: "certificates:list"}
+PAGE_LISTS = {
+    PersonFilter: "residents:person-list",
+    CertificateFilter: "certificates:list",
+    WorkerFilter: "staff:worker-list",
+}
 
 
 def bad_value(declared) -> str | None:

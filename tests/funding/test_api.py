@@ -70,4 +70,4 @@ def test_committee_records_expenditure_via_api(world, login):
 
 def test_a_bad_year_answers_the_one_error_shape(world, login):
     response = login(world.bureau).get(f"{API}/allocations/", {"year": "二〇二五"})
-    assert response.status_code == 400 and response.json() == {"year": ["年度应为整数。"]}
+    assert response.status_code == 400 and list(response.json()) == ["year"]

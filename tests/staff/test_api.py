@@ -97,4 +97,4 @@ def test_a_worker_reveal_needs_a_reason_and_is_limited(world, settings):
 
 def test_bad_query_values_answer_the_one_error_shape(world):
     response = api(world.bureau).get(reverse("staff-retirement-list"), {"months": "0"})
-    assert response.status_code == 400 and response.json() == {"months": ["months 应为 1 至 120 的整数。"]}
+    assert response.status_code == 400 and list(response.json()) == ["months"]

@@ -10,6 +10,13 @@ from community_admin.community_services.models import (
     Visit,
     Volunteer,
 )
+from community_admin.core.api_query import YearQuery
+
+
+class BalanceQuery(YearQuery):
+    month = serializers.IntegerField(
+        required=False, min_value=1, max_value=12, help_text="月份 1–12；不填为全年"
+    )
 
 
 class VisitOutputSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 from django_filters import rest_framework as django_filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -20,6 +20,7 @@ from community_admin.community_services.models import (
     Visit,
     Volunteer,
 )
+from community_admin.core.api_query import read_query
 from community_admin.core.filters import StrictFilterSet
 from community_admin.residents import selectors as residents_selectors
 from community_admin.residents.models import Person
@@ -28,7 +29,6 @@ ERR_HOUSEHOLD = "户：不存在或不在您的管辖范围内。"
 ERR_PERSON = "人员：不存在或不在您的管辖范围内。"
 ERR_ORGANISATION = "协办社会组织：不存在或不在您的管辖范围内。"
 ERR_VOLUNTEER = "志愿者：不存在或不在您的管辖范围内。"
-ERR_PERIOD = "期间：year 须为 2000–2100 的年份，month 须为 1–12。"
 
 
 def _person(request, pk: int, field: str = "person") -> Person:
@@ -287,21 +287,10 @@ class BalanceViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = []
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("year", int, description="年份，默认今年"),
-            OpenApiParameter("month", int, description="月份 1–12；不填为全年"),
-        ],
-        responses=s.BalanceOutputSerializer(many=True),
-    )
+    @extend_schema(parameters=[s.BalanceQuery], responses=s.BalanceOutputSerializer(many=True))
     def list(self, request):
-        try:
-            year = int(request.query_params.get("year") or timezone.localdate().year)
-            month = int(request.query_params["month"]) if request.query_params.get("month") else None
-            if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
-                raise ValueError
-        except ValueError as exc:
-            raise ValidationError({"period": [ERR_PERIOD]}) from exc
+        query = read_query(s.BalanceQuery, request)
+        year, month = query.get("year") or timezone.localdate().year, query.get("month")
         period = Period.month(year, month) if month else Period.year(year)
         committees = scoping.visible_committees(request.user).select_related("street").order_by("code")
         rows = selectors.committee_balances(committees, period)

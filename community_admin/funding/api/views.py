@@ -1,29 +1,19 @@
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
+from community_admin.core.api_query import YearQuery, read_query
 from community_admin.funding import selectors, services
 from community_admin.funding.api import serializers as s
+from community_admin.funding.filters import AllocationFilter, DisbursementFilter, ExpenditureFilter
 from community_admin.funding.models import Allocation, AllocationRun, Disbursement, Expenditure, FundingPolicy
 
 READ = (ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet)
-YEAR = OpenApiParameter("year", int, description="年度（默认本年）")
-
-
-def year_param(request) -> int | None:
-    value = request.query_params.get("year")
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationError({"year": ["年度应为整数。"]}) from None
 
 
 class PolicyViewSet(*READ):
@@ -96,15 +86,10 @@ class AllocationViewSet(*READ):
     required_permission = "funding.view"
     serializer_class = s.AllocationOutputSerializer
     queryset = Allocation.objects.none()
-
-    @extend_schema(parameters=[YEAR])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
+    filterset_class = AllocationFilter
 
     def get_queryset(self):
-        rows = selectors.allocation_list(self.request.user)
-        year = year_param(self.request)
-        return rows.filter(run__year=year) if year else rows
+        return selectors.allocation_list(self.request.user)
 
 
 class DisbursementViewSet(*READ):
@@ -116,9 +101,10 @@ class DisbursementViewSet(*READ):
     }
     serializer_class = s.DisbursementOutputSerializer
     queryset = Disbursement.objects.none()
+    filterset_class = DisbursementFilter
 
     def get_queryset(self):
-        return selectors.disbursement_list(self.request.user, year=year_param(self.request))
+        return selectors.disbursement_list(self.request.user)
 
     @extend_schema(request=s.PassOnInputSerializer, responses=s.DisbursementOutputSerializer)
     @action(detail=True, methods=["post"], url_path="pass-on")
@@ -152,9 +138,10 @@ class ExpenditureViewSet(*READ, mixins.CreateModelMixin):
     serializer_class = s.ExpenditureOutputSerializer
     queryset = Expenditure.objects.none()
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+    filterset_class = ExpenditureFilter
 
     def get_queryset(self):
-        return selectors.expenditure_list(self.request.user, year=year_param(self.request))
+        return selectors.expenditure_list(self.request.user)
 
     @extend_schema(
         request={"multipart/form-data": s.ExpenditureInputSerializer},
@@ -179,8 +166,8 @@ class FlagViewSet(viewsets.GenericViewSet):
     queryset = Expenditure.objects.none()
     pagination_class = None
 
-    @extend_schema(parameters=[YEAR], responses=s.FlagOutputSerializer(many=True))
+    @extend_schema(parameters=[YearQuery], responses=s.FlagOutputSerializer(many=True))
     def list(self, request):
-        year = year_param(request) or timezone.localdate().year
+        year = read_query(YearQuery, request).get("year") or timezone.localdate().year
         flags = selectors.flag_list(year, scoping.visible_committees(request.user))
         return Response(s.FlagOutputSerializer(flags, many=True).data)

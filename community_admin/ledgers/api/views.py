@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.accounts.models import Role
 from community_admin.core.api_errors import validation_detail
+from community_admin.core.api_query import YearQuery, read_query
 from community_admin.core.filters import StrictFilterSet
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.api import serializers as s
@@ -245,10 +246,8 @@ class BurdenViewSet(viewsets.GenericViewSet):
     pagination_class = None
     filter_backends = []
 
-    @extend_schema(responses=s.BurdenOutputSerializer(many=True))
+    @extend_schema(parameters=[YearQuery], responses=s.BurdenOutputSerializer(many=True))
     def list(self, request):
-        year = request.query_params.get("year")
-        if year is not None and not (year.isdigit() and len(year) == 4):
-            raise ValidationError({"year": ["年份：应为四位数字。"]})
-        rows = selectors.committee_burden(request.user, year=int(year) if year else None)
+        year = read_query(YearQuery, request).get("year")
+        rows = selectors.committee_burden(request.user, year=year)
         return Response(s.BurdenOutputSerializer(rows, many=True).data)

@@ -302,3 +302,9 @@ class RetirementDueSerializer(serializers.Serializer):
     due_on = serializers.DateField()
     service_years = serializers.IntegerField()
     service_eligible = serializers.BooleanField()
+
+
+class RetirementQuery(serializers.Serializer):
+    months = serializers.IntegerField(
+        required=False, default=12, min_value=1, max_value=120, help_text="未来几个月内到龄（1–120，默认 12）"
+    )

@@ -10,10 +10,12 @@ from rest_framework.response import Response
 
 from community_admin.accounts import scoping
 from community_admin.accounts.api.views import ScopedObjectMixin
+from community_admin.core.api_query import YearQuery, read_query
 from community_admin.core.exporters import XLSX, export_response
 from community_admin.core.openapi import SingleObjectSchema
 from community_admin.staff import selectors, services
 from community_admin.staff.api import serializers as s
+from community_admin.staff.filters import WorkerFilter
 from community_admin.staff.models import Departure, EvaluationRound, Payroll, Post, Secondment, Worker
 
 
@@ -30,12 +32,12 @@ class WorkerViewSet(
     }
     serializer_class = s.WorkerOutputSerializer
     queryset = Worker.objects.none()
-    filterset_fields = ["status", "education", "sex"]
+    filterset_class = WorkerFilter
     search_fields = ["name"]
     ordering_fields = ["name", "hire_date", "birth_date"]
 
     def get_queryset(self):
-        return selectors.worker_list(self.request.user, post=self.request.query_params.get("post", ""))
+        return selectors.worker_list(self.request.user)
 
     @extend_schema(request=s.WorkerInputSerializer, responses={201: s.WorkerOutputSerializer})
     def create(self, request):
@@ -217,11 +219,11 @@ class EvaluationViewSet(viewsets.GenericViewSet):
     serializer_class = s.EvaluationResultSerializer
     queryset = EvaluationRound.objects.none()
 
-    @extend_schema(responses=s.EvaluationResultSerializer(many=True))
+    @extend_schema(parameters=[YearQuery], responses=s.EvaluationResultSerializer(many=True))
     def list(self, request):
-        year = request.query_params.get("year")
+        year = read_query(YearQuery, request).get("year")
         rounds = selectors.evaluation_rounds()
-        round_ = rounds.filter(year=year).first() if year and year.isdigit() else rounds.first()
+        round_ = rounds.filter(year=year).first() if year else rounds.first()
         results = selectors.evaluation_results(request.user, round=round_) if round_ else []
         page = self.paginate_queryset(results)
         return self.get_paginated_response(s.EvaluationResultSerializer(page, many=True).data)
@@ -275,11 +277,9 @@ class RetirementViewSet(viewsets.GenericViewSet):
     serializer_class = s.RetirementDueSerializer
     queryset = Worker.objects.none()
 
-    @extend_schema(responses=s.RetirementDueSerializer(many=True))
+    @extend_schema(parameters=[s.RetirementQuery], responses=s.RetirementDueSerializer(many=True))
     def list(self, request):
-        months = request.query_params.get("months", "12")
-        if not months.isdigit() or not 0 < int(months) <= 120:
-            raise ValidationError({"months": ["months 应为 1 至 120 的整数。"]})
-        due = selectors.retirement_due(request.user, as_of=timezone.localdate(), within_months=int(months))
+        months = read_query(s.RetirementQuery, request)["months"]
+        due = selectors.retirement_due(request.user, as_of=timezone.localdate(), within_months=months)
         page = self.paginate_queryset(due)
         return self.get_paginated_response(s.RetirementDueSerializer(page, many=True).data)

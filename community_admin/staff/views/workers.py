@@ -14,6 +14,7 @@ from community_admin.accounts.permissions import PermissionRequiredMixin, has_pe
 from community_admin.core import reveals
 from community_admin.core.views import FilteredListMixin, form_submit, paginate
 from community_admin.staff import forms, selectors, services
+from community_admin.staff.filters import WorkerFilter
 from community_admin.staff.models import Worker
 
 PER_PAGE = 50
@@ -25,15 +26,11 @@ class WorkerListView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        form = forms.WorkerFilterForm(self.request.GET or {"status": "current"})
-        filters = form.cleaned_data if form.is_valid() else {}
-        workers = selectors.worker_list(
-            user, post=filters.get("post", ""), status=filters.get("status", ""), search=filters.get("q", "")
-        )
-        if form.errors:
-            workers = workers.none()
+        filterset = WorkerFilter(self.request.GET or None, queryset=selectors.worker_list(user))
+        refused = not filterset.is_valid()
+        workers = filterset.queryset.none() if refused else filterset.qs
         return super().get_context_data(
-            form=form,
+            form=filterset.form,
             **paginate(self.request, workers, PER_PAGE),
             figures=selectors.staff_figures(selectors.visible_workers(user)),
             can_manage=has_permission(user, "staff.manage"),
