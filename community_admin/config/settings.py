@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "community_admin.core.middleware.BadQueryMiddleware",
     # Last: refuses a full ID number in a query string (400) with the headers above already on the way out.
     "community_admin.core.middleware.IdNumberInUrlMiddleware",
 ]

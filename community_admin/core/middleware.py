@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from community_admin.core import idnumbers
+from community_admin.core.views import BadQuery
 
 NO_STORE = "private, no-store"
 
@@ -94,3 +95,23 @@ class IdNumberInUrlMiddleware:
                 {name: [ERR_ID_IN_URL]}, status=400, json_dumps_params={"ensure_ascii": False}
             )
         return render(request, "400_id_in_url.html", {"message": ERR_ID_IN_URL}, status=400)
+
+
+class BadQueryMiddleware:
+    """A page's query parameter it cannot read (core.views.BadQuery) answers 400 naming it, with a link to the
+    same page without it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, BadQuery):
+            return None
+        query = request.GET.copy()
+        query.pop(exception.name, None)
+        query.pop("page", None)
+        back = f"{request.path}?{query.urlencode()}" if query else request.path
+        return render(request, "400_query.html", {"message": exception.message, "back": back}, status=400)

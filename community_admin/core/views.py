@@ -73,3 +73,38 @@ def paginate(request, rows, per_page: int, *, paginator_class=Paginator, **pagin
     first for anything else) and `query` (the other parameters, for the page links)."""
     page = paginator_class(rows, per_page, **paginator_kwargs).get_page(request.GET.get("page"))
     return {"page": page, "query": query_without_page(request)}
+
+
+# A page's own query parameters (a tab, a year in a link) -------------------------------------------------
+
+ERR_QUERY_CHOICE = "{label}：“{value}”不是可选的值。"
+ERR_QUERY_YEAR = "{label}：应为 2000 至 2100 之间的四位年份，收到“{value}”。"
+
+
+class BadQuery(Exception):
+    """A page's query parameter it cannot read: core.middleware.BadQueryMiddleware answers 400 naming it,
+    with a link to the page without it, never the page as if the parameter were absent."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name, self.message = name, message
+
+
+def query_choice(request, name: str, choices, *, label: str, default: str = "") -> str:
+    """`?name=` among `choices` (values, or (value, label) pairs); absent or empty is `default`."""
+    value = request.GET.get(name, "")
+    if value == "":
+        return default
+    allowed = {c[0] if isinstance(c, tuple | list) else c for c in choices}
+    if value not in allowed:
+        raise BadQuery(name, ERR_QUERY_CHOICE.format(label=label, value=value[:40]))
+    return value
+
+
+def query_year(request, name: str = "year", *, label: str = "年度", default: int | None = None) -> int | None:
+    value = request.GET.get(name, "")
+    if value == "":
+        return default
+    if not (value.isdigit() and len(value) == 4 and 2000 <= int(value) <= 2100):
+        raise BadQuery(name, ERR_QUERY_YEAR.format(label=label, value=value[:40]))
+    return int(value)

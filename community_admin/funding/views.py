@@ -9,7 +9,7 @@ from community_admin.accounts.permissions import PermissionRequiredMixin, has_pe
 from community_admin.admission.models import Task
 from community_admin.core.exporters import export_response
 from community_admin.core.files import private_file_response
-from community_admin.core.views import form_submit
+from community_admin.core.views import form_submit, query_year
 from community_admin.funding import forms, selectors, services
 from community_admin.funding.models import AllocationRun, FundingPolicy
 
@@ -50,10 +50,7 @@ def run_service(request, back: str, service, **kwargs):
 
 
 def _year(request) -> int:
-    try:
-        return int(request.GET.get("year", ""))
-    except ValueError:
-        return timezone.localdate().year
+    return query_year(request, default=timezone.localdate().year)
 
 
 # Policies --------------------------------------------------------------------------------------------

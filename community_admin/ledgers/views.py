@@ -11,7 +11,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core.exporters import export_response
-from community_admin.core.views import errors_into_form, form_submit, paginate
+from community_admin.core.views import errors_into_form, form_submit, paginate, query_year
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.derived import DERIVATIONS
 from community_admin.ledgers.exporters import layout_headers, manual_rows
@@ -391,8 +391,7 @@ class BurdenView(PermissionRequiredMixin, View):
     required_permission = "ledgers.view"
 
     def get(self, request):
-        year = request.GET.get("year", "")
-        year = int(year) if year.isdigit() and len(year) == 4 else timezone.localdate().year
+        year = query_year(request, default=timezone.localdate().year)
         rows = selectors.committee_burden(request.user, year=year)
         return render(
             request,

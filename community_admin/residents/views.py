@@ -11,7 +11,7 @@ from community_admin.core import reveals
 from community_admin.core.counting import CountCachedPaginator
 from community_admin.core.exporters import export_response
 from community_admin.core.files import attachment_response
-from community_admin.core.views import errors_into_form, form_submit, paginate
+from community_admin.core.views import errors_into_form, form_submit, paginate, query_choice
 from community_admin.residents import exporters, selectors, services
 from community_admin.residents.filters import PersonFilter
 from community_admin.residents.forms import (
@@ -379,9 +379,15 @@ class ConflictListView(PermissionRequiredMixin, View):
         return self.render(request)
 
     def render(self, request, *, failed=None, form=None, status=200):
-        shown = request.GET.get("status", RegistrationConflict.Status.OPEN)
+        shown = query_choice(
+            request,
+            "status",
+            ["all", *RegistrationConflict.Status.values],
+            label="处理状态",
+            default=RegistrationConflict.Status.OPEN,
+        )
         conflicts = selectors.registration_conflicts(request.user)
-        if shown in RegistrationConflict.Status.values:
+        if shown != "all":
             conflicts = conflicts.filter(status=shown)
         return render(
             request,

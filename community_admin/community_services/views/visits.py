@@ -16,7 +16,7 @@ from community_admin.community_services.forms import (
     VisitForm,
 )
 from community_admin.community_services.views.lookups import household_or_404
-from community_admin.core.views import form_submit, paginate
+from community_admin.core.views import form_submit, paginate, query_choice
 from community_admin.residents import selectors as residents_selectors
 
 SEARCH_LIMIT = 20
@@ -30,7 +30,7 @@ class VisitListView(PermissionRequiredMixin, View):
 
     def get(self, request):
         visits = selectors.visit_list(request.user)
-        mine = request.GET.get("mine") == "1"
+        mine = query_choice(request, "mine", ["1", "0"], label="只看我的") == "1"
         if mine:
             visits = visits.filter(visitor=request.user)
         return render(

@@ -9,7 +9,7 @@ from django.views import View
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
-from community_admin.core.views import form_submit
+from community_admin.core.views import form_submit, query_year
 from community_admin.staff import forms, selectors, services
 from community_admin.staff.models import Post
 
@@ -30,8 +30,8 @@ class EvaluationView(PermissionRequiredMixin, View):
         """`follow_up`: (record pk, the follow-up form posted for it with its errors)."""
         user = request.user
         rounds = list(selectors.evaluation_rounds())
-        year = request.GET.get("year", "")
-        current = next((r for r in rounds if str(r.year) == year), rounds[0] if rounds else None)
+        year = query_year(request, label="测评年度")
+        current = next((r for r in rounds if r.year == year), rounds[0] if rounds else None)
         context = {
             "rounds": rounds,
             "round": current,

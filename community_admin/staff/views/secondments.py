@@ -10,7 +10,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
 from community_admin.core import uploads
 from community_admin.core.files import private_file_response
-from community_admin.core.views import form_submit, paginate
+from community_admin.core.views import form_submit, paginate, query_choice
 from community_admin.staff import forms, selectors, services
 from community_admin.staff.models import Post, Secondment, SecondmentOpinion, Worker
 
@@ -36,7 +36,7 @@ class SecondmentListView(PermissionRequiredMixin, View):
         )
 
     def render_list(self, request, form, status: int = 200):
-        state = request.GET.get("state", "")
+        state = query_choice(request, "state", ["open", *Secondment.State.values], label="借调状态")
         secondments = selectors.secondment_list(request.user, state=state)
         context = {
             **paginate(request, secondments, PER_PAGE),
