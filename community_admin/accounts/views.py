@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -9,7 +10,13 @@ from community_admin.accounts import scoping, selectors, services
 from community_admin.accounts.forms import ApiTokenCreateForm, AuditFilterForm
 from community_admin.accounts.permissions import PermissionRequiredMixin
 from community_admin.core.models import AuditLog
-from community_admin.core.views import FilteredListMixin, errors_into_form, paginate
+from community_admin.core.views import (
+    FilteredListMixin,
+    action_submit,
+    errors_into_form,
+    paginate,
+    refusal_text,
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -67,13 +74,12 @@ class TokenRevokeView(PermissionRequiredMixin, View):
 
     def post(self, request, pk: int):
         token = scoping.get_in_scope_or_404(selectors.api_token_list(), request.user, pk=pk)
-        try:
-            services.api_token_revoke(actor=request.user, token=token)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, f"令牌“{token.name}”已撤销。")
-        return redirect("accounts:token-list")
+        return action_submit(
+            request,
+            lambda data: services.api_token_revoke(actor=request.user, token=token),
+            back=reverse("accounts:token-list"),
+            success_message=f"令牌“{token.name}”已撤销。",
+        )
 
 
 class TokenRotateView(TokenListView):
@@ -87,7 +93,7 @@ class TokenRotateView(TokenListView):
         try:
             new_token, new_key = services.api_token_rotate(actor=request.user, token=token)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, refusal_text(exc))
             return redirect("accounts:token-list")
         messages.success(
             request, f"令牌“{new_token.name}”已轮换，旧令牌已失效。请立即复制新令牌，离开本页后无法再次查看。"

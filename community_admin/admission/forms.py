@@ -65,11 +65,18 @@ class ServiceItemTransitionForm(StyledFormMixin, forms.Form):
 
 
 class AssignmentCompleteForm(StyledFormMixin, forms.Form):
-    report = forms.CharField(label="完成情况报告", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    report = forms.CharField(
+        label="完成情况报告",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写完成情况。"},
+    )
 
 
 class AssignmentRefuseForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="拒绝理由", max_length=300)
+    reason = forms.CharField(
+        label="拒绝理由", max_length=300, error_messages={"required": "请填写拒绝理由。"}
+    )
 
 
 class InboxFilterForm(StyledFormMixin, forms.Form):

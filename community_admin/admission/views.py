@@ -1,6 +1,3 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -21,7 +18,7 @@ from community_admin.admission.forms import (
     WorkloadFilterForm,
 )
 from community_admin.admission.models import ServiceItem
-from community_admin.core.views import FilteredListMixin, form_submit, paginate
+from community_admin.core.views import FilteredListMixin, action_submit, form_submit, paginate
 
 # The admission list -----------------------------------------------------------------------------------
 
@@ -138,17 +135,13 @@ class ItemTransitionView(PermissionRequiredMixin, View):
 
     def post(self, request, pk: int):
         item = scoping.get_in_scope_or_404(selectors.service_item_list(), request.user, pk=pk)
-        form = ServiceItemTransitionForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-            return redirect("tasks:item-detail", pk=item.pk)
-        try:
-            item = services.service_item_transition(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, f"{item.code} 现为“{item.get_status_display()}”。")
-        return redirect("tasks:item-detail", pk=item.pk)
+        return action_submit(
+            request,
+            lambda data: services.service_item_transition(actor=request.user, item=item, **data),
+            form=ServiceItemTransitionForm(request.POST),
+            back=reverse("tasks:item-detail", args=[item.pk]),
+            success_message=lambda item: f"{item.code} 现为“{item.get_status_display()}”。",
+        )
 
 
 # The committees' inbox --------------------------------------------------------------------------------
@@ -212,13 +205,12 @@ class AssignmentStartView(AssignmentMixin, View):
 
     def post(self, request, pk: int):
         assignment = self.get_assignment(pk)
-        try:
-            services.task_assignment_start(actor=request.user, assignment=assignment)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已开始办理。")
-        return redirect("tasks:assignment-detail", pk=pk)
+        return action_submit(
+            request,
+            lambda data: services.task_assignment_start(actor=request.user, assignment=assignment),
+            back=reverse("tasks:assignment-detail", args=[pk]),
+            success_message="已开始办理。",
+        )
 
 
 class AssignmentCompleteView(AssignmentMixin, View):
@@ -226,17 +218,13 @@ class AssignmentCompleteView(AssignmentMixin, View):
 
     def post(self, request, pk: int):
         assignment = self.get_assignment(pk)
-        form = AssignmentCompleteForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "完成情况报告：请填写完成情况。")
-            return redirect("tasks:assignment-detail", pk=pk)
-        try:
-            services.task_assignment_complete(actor=request.user, assignment=assignment, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已报告完成。")
-        return redirect("tasks:assignment-detail", pk=pk)
+        return action_submit(
+            request,
+            lambda data: services.task_assignment_complete(actor=request.user, assignment=assignment, **data),
+            form=AssignmentCompleteForm(request.POST),
+            back=reverse("tasks:assignment-detail", args=[pk]),
+            success_message="已报告完成。",
+        )
 
 
 class AssignmentRefuseView(AssignmentMixin, View):
@@ -246,17 +234,13 @@ class AssignmentRefuseView(AssignmentMixin, View):
 
     def post(self, request, pk: int):
         assignment = self.get_assignment(pk)
-        form = AssignmentRefuseForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "拒绝理由：请填写拒绝理由。")
-            return redirect("tasks:assignment-detail", pk=pk)
-        try:
-            services.task_assignment_refuse(actor=request.user, assignment=assignment, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, f"已代{assignment.committee.name}拒绝该任务，随事转经费已撤回。")
-        return redirect("tasks:assignment-detail", pk=pk)
+        return action_submit(
+            request,
+            lambda data: services.task_assignment_refuse(actor=request.user, assignment=assignment, **data),
+            form=AssignmentRefuseForm(request.POST),
+            back=reverse("tasks:assignment-detail", args=[pk]),
+            success_message=f"已代{assignment.committee.name}拒绝该任务，随事转经费已撤回。",
+        )
 
 
 # Workload ---------------------------------------------------------------------------------------------

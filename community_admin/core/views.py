@@ -51,6 +51,47 @@ def form_submit(
     return response
 
 
+def refusal_text(exc: ValidationError, labels: dict[str, str] | None = None) -> str:
+    """A refusal as one line for a message: each field's messages, prefixed with the field's label from
+    `labels` unless the message names it already ("字段：说明")."""
+    if not hasattr(exc, "error_dict"):
+        return "；".join(exc.messages)
+    parts = []
+    for field, errors in exc.message_dict.items():
+        label = (labels or {}).get(field, "")
+        parts += [e if not label or e.startswith(f"{label}：") else f"{label}：{e}" for e in errors]
+    return "；".join(parts)
+
+
+def action_submit(
+    request,
+    call: Callable[[dict], Any],
+    *,
+    back: str,
+    success_message: str | Callable[[Any], str],
+    form=None,
+    success_url: str | Callable[[Any], str] | None = None,
+    labels: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A button on a page (a row's action, with at most a short form: a reason, a note): the form checked,
+    then `call(cleaned_data)`. Either way the clerk is back on the page (`back`, or `success_url` after
+    success) with a message: what was done, or the refusal naming the field; a refusal writes nothing."""
+    if form is not None and not form.is_valid():
+        labels = {name: str(field.label) for name, field in form.fields.items()} | (labels or {})
+        messages.error(
+            request, refusal_text(ValidationError({f: list(e) for f, e in form.errors.items()}), labels)
+        )
+        return redirect(back)
+    try:
+        result = call(form.cleaned_data if form is not None else {})
+    except ValidationError as exc:
+        messages.error(request, refusal_text(exc, labels))
+        return redirect(back)
+    messages.success(request, success_message(result) if callable(success_message) else success_message)
+    target = success_url if success_url is not None else back
+    return redirect(target(result) if callable(target) else target)
+
+
 class FilteredListMixin:
     """A list page (a TemplateView) with its filter form in the context as `form`: a value the form cannot
     read answers 400 with the form's errors (and no rows, which the view gives), never the unfiltered list."""

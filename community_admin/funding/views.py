@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from community_admin.accounts.permissions import PermissionRequiredMixin, has_pe
 from community_admin.admission.models import Task
 from community_admin.core.exporters import export_response
 from community_admin.core.files import private_file_response
-from community_admin.core.views import form_submit, query_year
+from community_admin.core.views import action_submit, form_submit, query_year, refusal_text
 from community_admin.funding import forms, selectors, services
 from community_admin.funding.models import AllocationRun, FundingPolicy
 
@@ -30,23 +31,6 @@ FIELD_LABELS = {
     "a": "方案甲",
     "b": "方案乙",
 }
-
-
-def explain(errors: dict) -> str:
-    return "；".join(f"{FIELD_LABELS.get(f, f)}：{'；'.join(map(str, e))}" for f, e in errors.items())
-
-
-def refused(request, errors: dict, back: str):
-    """Bad input: 400 with the field named, nothing changed."""
-    return render(request, "funding/refused.html", {"message": explain(errors), "back": back}, status=400)
-
-
-def run_service(request, back: str, service, **kwargs):
-    try:
-        service(**kwargs)
-    except ValidationError as exc:
-        return refused(request, exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}, back)
-    return None
 
 
 def _year(request) -> int:
@@ -96,10 +80,13 @@ class PolicyAdoptView(PermissionRequiredMixin, View):
 
     def post(self, request, pk: int):
         policy = scoping.get_in_scope_or_404(FundingPolicy.objects.all(), request.user, pk=pk)
-        back = reverse("funding:policy-list")
-        return run_service(
-            request, back, services.policy_adopt, actor=request.user, policy=policy
-        ) or redirect(back)
+        return action_submit(
+            request,
+            lambda data: services.policy_adopt(actor=request.user, policy=policy),
+            back=reverse("funding:policy-list"),
+            success_message=lambda policy: f"已采用“{policy}”。",
+            labels=FIELD_LABELS,
+        )
 
 
 # Runs ------------------------------------------------------------------------------------------------
@@ -170,10 +157,13 @@ class RunCloseView(RunMixin, View):
 
     def post(self, request, pk: int):
         run = self.get_run(pk)
-        back = reverse("funding:run-detail", args=[run.pk])
-        return run_service(
-            request, back, services.allocation_run_close, actor=request.user, run=run
-        ) or redirect(back)
+        return action_submit(
+            request,
+            lambda data: services.allocation_run_close(actor=request.user, run=run),
+            back=reverse("funding:run-detail", args=[run.pk]),
+            success_message=f"{run.year} 年度经费测算已关账。",
+            labels=FIELD_LABELS,
+        )
 
 
 class RunSendView(RunMixin, View):
@@ -181,13 +171,14 @@ class RunSendView(RunMixin, View):
 
     def post(self, request, pk: int):
         run = self.get_run(pk)
-        back = reverse("funding:run-detail", args=[run.pk])
-        form = forms.SendForm(request.POST)
-        if not form.is_valid():
-            return refused(request, form.errors, back)
-        return run_service(
-            request, back, services.disbursement_send, actor=request.user, run=run, **form.cleaned_data
-        ) or redirect(back)
+        return action_submit(
+            request,
+            lambda data: services.disbursement_send(actor=request.user, run=run, **data),
+            form=forms.SendForm(request.POST),
+            back=reverse("funding:run-detail", args=[run.pk]),
+            success_message=f"{run.year} 年度经费已下拨，待街道转拨。",
+            labels=FIELD_LABELS,
+        )
 
 
 # What-if ---------------------------------------------------------------------------------------------
@@ -217,13 +208,15 @@ class CompareExportView(PermissionRequiredMixin, View):
         form = forms.CompareForm(request.GET)
         back = reverse("funding:compare")
         if not form.is_valid():
-            return refused(request, form.errors, back)
+            messages.error(request, refusal_text(ValidationError(form.errors), FIELD_LABELS))
+            return redirect(back)
         try:
             export = services.policy_comparison_export(
                 actor=request.user, policy_a=form.cleaned_data["a"], policy_b=form.cleaned_data["b"]
             )
         except ValidationError as exc:
-            return refused(request, exc.message_dict, back)
+            messages.error(request, refusal_text(exc, FIELD_LABELS))
+            return redirect(back)
         return export_response(export)
 
 
@@ -255,30 +248,29 @@ class DisbursementStepView(PermissionRequiredMixin, View):
     def post(self, request, pk: int):
         rows = selectors.disbursement_list(request.user)
         disbursement = scoping.get_in_scope_or_404(rows, request.user, pk=pk)
-        back = reverse("funding:disbursement-list") + f"?year={disbursement.allocation.run.year}"
-        form = self.form_class(request.POST)
-        if not form.is_valid():
-            return refused(request, form.errors, back)
-        return run_service(
+        service = type(self).service
+        return action_submit(
             request,
-            back,
-            type(self).service,
-            actor=request.user,
-            disbursement=disbursement,
-            **form.cleaned_data,
-        ) or redirect(back)
+            lambda data: service(actor=request.user, disbursement=disbursement, **data),
+            form=self.form_class(request.POST),
+            back=reverse("funding:disbursement-list") + f"?year={disbursement.allocation.run.year}",
+            success_message=self.success_message.format(committee=disbursement.allocation.committee.name),
+            labels=FIELD_LABELS,
+        )
 
 
 class DisbursementPassOnView(DisbursementStepView):
     required_permission = "funding.pass_on"
     form_class = forms.PassOnForm
     service = services.disbursement_pass_on
+    success_message = "已登记转拨给{committee}。"
 
 
 class DisbursementConfirmView(DisbursementStepView):
     required_permission = "funding.confirm"
     form_class = forms.ConfirmForm
     service = services.disbursement_confirm
+    success_message = "{committee}已确认到账。"
 
 
 # Expenditure -----------------------------------------------------------------------------------------

@@ -45,7 +45,9 @@ class EntryForm(forms.Form):
 
 
 class ReopenForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(label="重新开账原因", max_length=200)
+    reason = forms.CharField(
+        label="重新开账原因", max_length=200, error_messages={"required": "重新开账须说明原因。"}
+    )
 
 
 class ImportForm(StyledFormMixin, forms.Form):

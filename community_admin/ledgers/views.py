@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -11,7 +11,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core.exporters import export_response
-from community_admin.core.views import errors_into_form, form_submit, paginate, query_year
+from community_admin.core.views import action_submit, errors_into_form, form_submit, paginate, query_year
 from community_admin.ledgers import periods, selectors, services
 from community_admin.ledgers.derived import DERIVATIONS
 from community_admin.ledgers.exporters import layout_headers, manual_rows
@@ -247,13 +247,12 @@ class EntryRemoveView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         entry = _entry(request, pk)
-        try:
-            services.entry_remove(actor=request.user, entry=entry)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已删除（变更记录保留）。")
-        return redirect(_book_url(entry.period.book, entry.period.committee, entry.period.key))
+        return action_submit(
+            request,
+            lambda data: services.entry_remove(actor=request.user, entry=entry),
+            back=_book_url(entry.period.book, entry.period.committee, entry.period.key),
+            success_message="已删除（变更记录保留）。",
+        )
 
 
 class PeriodCloseView(PermissionRequiredMixin, View):
@@ -263,14 +262,15 @@ class PeriodCloseView(PermissionRequiredMixin, View):
         book = _book(request, pk)
         committee = _committee(request, book)
         key = request.POST.get("period", "")
-        try:
-            period = services.period_close(actor=request.user, book=book, committee=committee, period_key=key)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            key = period.key
-            messages.success(request, f"{periods.label(book.period, key)}已关账，条目已锁定。")
-        return redirect(_book_url(book, committee, key))
+        return action_submit(
+            request,
+            lambda data: services.period_close(
+                actor=request.user, book=book, committee=committee, period_key=key
+            ),
+            back=_book_url(book, committee, key),
+            success_url=lambda period: _book_url(book, committee, period.key),
+            success_message=lambda period: f"{periods.label(book.period, period.key)}已关账，条目已锁定。",
+        )
 
 
 class PeriodReopenView(PermissionRequiredMixin, View):
@@ -278,17 +278,13 @@ class PeriodReopenView(PermissionRequiredMixin, View):
 
     def post(self, request, pk):
         period = scoping.get_in_scope_or_404(selectors.period_list(request.user), request.user, pk=pk)
-        form = ReopenForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "重新开账须说明原因。")
-        else:
-            try:
-                services.period_reopen(actor=request.user, period=period, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
-            else:
-                messages.success(request, "已重新开账（已记入审计日志）。")
-        return redirect(_book_url(period.book, period.committee, period.key))
+        return action_submit(
+            request,
+            lambda data: services.period_reopen(actor=request.user, period=period, **data),
+            form=ReopenForm(request.POST),
+            back=_book_url(period.book, period.committee, period.key),
+            success_message="已重新开账（已记入审计日志）。",
+        )
 
 
 class BookExportView(PermissionRequiredMixin, View):

@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from community_admin.core.views import errors_into_form, form_submit, paginate
+from community_admin.core.views import action_submit, errors_into_form, form_submit, paginate, refusal_text
 
 
 class NameForm(forms.Form):
@@ -97,3 +97,42 @@ def test_the_page_links_keep_the_lists_other_parameters(world, login):
     page = paginate(RequestFactory().get("/", {"state": "requested"}), list(range(60)), 50)
     html = render_to_string("_pagination.html", page)
     assert 'href="?state=requested&amp;page=2"' in html and "第 1 / 2 页，共 60 条" in html
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="拒绝理由", error_messages={"required": "请填写拒绝理由。"})
+
+
+def test_a_buttons_refusal_comes_back_as_a_message_naming_the_field():
+    calls = []
+    request = _request()
+    response = action_submit(
+        request, calls.append, form=ReasonForm({}), back="/item/1/", success_message="已拒绝。"
+    )
+    assert response.status_code == 302 and response["Location"] == "/item/1/"
+    assert [str(m) for m in get_messages(request)] == ["拒绝理由：请填写拒绝理由。"] and not calls
+
+
+def test_a_buttons_service_refusal_is_labelled_once_and_success_goes_on():
+    def refuse(data):
+        raise ValidationError({"amount": "金额：超过上限。", "received_on": "晚于今天。"})
+
+    request = _request()
+    response = action_submit(
+        request,
+        refuse,
+        back="/list/",
+        success_message="x",
+        labels={"amount": "金额", "received_on": "到账日期"},
+    )
+    assert response["Location"] == "/list/"
+    assert [str(m) for m in get_messages(request)] == ["金额：超过上限。；到账日期：晚于今天。"]
+    request = _request()
+    response = action_submit(
+        request, lambda data: 7, back="/list/", success_url=lambda n: f"/done/{n}/", success_message="好"
+    )
+    assert response["Location"] == "/done/7/" and [str(m) for m in get_messages(request)] == ["好"]
+
+
+def test_refusal_text_without_fields_joins_the_messages():
+    assert refusal_text(ValidationError(["一", "二"])) == "一；二"

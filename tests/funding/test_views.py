@@ -82,9 +82,16 @@ def test_street_passes_on_and_committee_confirms(world, login):
     )
     assert response.status_code == 302
     response = login(world.committee_user).post(
-        reverse("funding:disbursement-confirm", args=[d.pk]), {"received_on": today, "amount": "6000"}
+        reverse("funding:disbursement-confirm", args=[d.pk]),
+        {"received_on": today, "amount": "6000"},
+        follow=True,
     )
-    assert response.status_code == 400  # more than the street passed on
+    # more than the street passed on: back on the list, the refusal said with its field, nothing written
+    assert response.redirect_chain[-1][0] == reverse("funding:disbursement-list") + f"?year={today.year}"
+    refusal = [str(m) for m in response.context["messages"]]
+    assert len(refusal) == 1 and refusal[0].startswith("金额：到账金额不能超过街道转拨金额"), refusal
+    d.refresh_from_db()
+    assert d.received_on is None
     response = login(world.committee_user).post(
         reverse("funding:disbursement-confirm", args=[d.pk]), {"received_on": today, "amount": "5000"}
     )

@@ -430,20 +430,20 @@ ROUTES: dict[str, Route] = {
     # funding pages
     "funding:policy-list": Route("page", FUNDING),
     "funding:policy-create": Route("page", BUREAU, method="post", ok=(400,)),
-    "funding:policy-adopt": Route("page", BUREAU, scope=funding_policy_scope, method="post", ok=(400,)),
+    "funding:policy-adopt": Route("page", BUREAU, scope=funding_policy_scope, method="post", ok=(302,)),
     "funding:run-list": Route("page", FUNDING),
     "funding:run-start": Route("page", BUREAU, method="post", ok=(400,)),
     "funding:run-detail": Route("page", FUNDING, scope=funding_run_scope),
-    "funding:run-close": Route("page", BUREAU, scope=funding_run_scope, method="post", ok=(400,)),
-    "funding:run-send": Route("page", BUREAU, scope=funding_run_scope, method="post", ok=(400,)),
+    "funding:run-close": Route("page", BUREAU, scope=funding_run_scope, method="post", ok=(302,)),
+    "funding:run-send": Route("page", BUREAU, scope=funding_run_scope, method="post", ok=(302,)),
     "funding:compare": Route("page", BUREAU),
-    "funding:compare-export": Route("page", BUREAU, ok=(400,)),
+    "funding:compare-export": Route("page", BUREAU, ok=(302,)),
     "funding:disbursement-list": Route("page", FUNDING),
     "funding:disbursement-pass-on": Route(
-        "page", frozenset({Role.STREET}), scope=disbursement_scope, method="post", ok=(400,)
+        "page", frozenset({Role.STREET}), scope=disbursement_scope, method="post", ok=(302,)
     ),
     "funding:disbursement-confirm": Route(
-        "page", frozenset({Role.COMMITTEE}), scope=disbursement_scope, method="post", ok=(400,)
+        "page", frozenset({Role.COMMITTEE}), scope=disbursement_scope, method="post", ok=(302,)
     ),
     "funding:expenditure-list": Route("page", FUNDING),
     "funding:expenditure-create": Route("page", frozenset({Role.COMMITTEE}), method="post", ok=(400,)),
