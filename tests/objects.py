@@ -154,10 +154,11 @@ def tasks_objects(world) -> dict:
     from tests.admission.factories import ServiceItemFactory
     from tests.factories import DepartmentFactory, UserFactory
 
-    item = ServiceItemFactory(code="RM01", unit_rate=0)
+    item = ServiceItemFactory(code="RM01", unit_rate=0, department=world.police)
     other = UserFactory(
         username="t-other-dept", role=Role.DEPARTMENT, department=DepartmentFactory(code="OD")
     )
+    item.co_departments.add(other.department)  # both departments may push it
 
     def push(user, code):
         return task_services.task_submit(

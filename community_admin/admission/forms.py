@@ -50,7 +50,10 @@ class ServiceItemEditForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = ServiceItem
         fields = list(services.ITEM_EDITABLE_FIELDS)
-        widgets = {"effective_from": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "effective_from": forms.DateInput(attrs={"type": "date"}),
+            "co_departments": forms.CheckboxSelectMultiple,
+        }
 
 
 class ServiceItemTransitionForm(StyledFormMixin, forms.Form):

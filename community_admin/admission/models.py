@@ -57,6 +57,13 @@ class ServiceItem(TimeStampedModel):
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, related_name="service_items", verbose_name=_("主管部门")
     )
+    co_departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="co_owned_service_items",
+        verbose_name=_("协办部门"),
+        help_text=_("与主管部门共同负责该事项、也可据此向社区派发任务的部门。"),
+    )
     legal_basis = models.CharField(_("法律政策依据"), max_length=300)
     source_document = models.CharField(_("来源文件"), max_length=300)
     effective_from = models.DateField(_("生效日期"))
@@ -108,6 +115,8 @@ class Task(TimeStampedModel):
     class RefusalReason(models.TextChoices):
         NOT_LISTED = "not_listed", _("事项不在准入清单上")
         EXCLUDED = "excluded", _("事项属于不应由社区承担的事项")
+        DUTY = "duty", _("事项属于社区依法履行职责事项，不由部门派发")
+        NOT_OWNER = "not_owner", _("派发部门不是该事项的主管或协办部门")
         NOT_ADMITTED = "not_admitted", _("事项尚未准入或已撤销")
         NOT_EFFECTIVE = "not_effective", _("事项准入尚未生效")
         UNDERFUNDED = "underfunded", _("随事转经费不足")

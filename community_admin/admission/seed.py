@@ -47,7 +47,10 @@ def _catalogue(ctx: SeedContext) -> dict[str, ServiceItem]:
     applications in the procedure, once."""
     if ServiceItem.objects.exclude(code__in=[row[0] for row in catalogue.ITEMS]).exists():
         ctx.say("[tasks] 准入申请已存在，跳过。")
-        return {i.code: i for i in ServiceItem.objects.select_related("department")}
+        return {
+            i.code: i
+            for i in ServiceItem.objects.select_related("department").prefetch_related("co_departments")
+        }
     departments = {d.code: d for d in Department.objects.all()}
     # Applications in the procedure, written as history (like the rest of the demo, without audit rows).
     today = timezone.localdate()
@@ -81,7 +84,9 @@ def _catalogue(ctx: SeedContext) -> dict[str, ServiceItem]:
         item.full_clean()
         item.save()
     ctx.say(f"[tasks] 准入清单 {len(catalogue.ITEMS)} 项，另有 {len(APPLICATIONS)} 项申请在审批流程中。")
-    return {i.code: i for i in ServiceItem.objects.select_related("department")}
+    return {
+        i.code: i for i in ServiceItem.objects.select_related("department").prefetch_related("co_departments")
+    }
 
 
 def _working_days_before(day, n):
@@ -133,9 +138,8 @@ def _tasks(ctx: SeedContext, items: dict[str, ServiceItem]) -> None:
             if roll < 0.16:
                 pool = excluded
             else:
-                pool = [
-                    i for i in own.get(dept, []) if i.category != ServiceItem.Category.EXCLUDED
-                ] or takeable
+                # a department pushes its own assist items; one without any tries others' (and is refused)
+                pool = [i for i in own.get(dept, []) if i.category == ServiceItem.Category.ASSIST] or takeable
             item = rng.choice(pool)
             code, title = item.code, f"{submitted_on:%Y年%m月}{item.name}"
         streets = list(reach[dept])
@@ -163,6 +167,7 @@ def _tasks(ctx: SeedContext, items: dict[str, ServiceItem]) -> None:
         admission = services.admission_decide(
             item=item,
             code=code,
+            department=user.department,
             quantity=quantity,
             committee_count=len(committees),
             funding=funding,

@@ -22,7 +22,11 @@ CENT = Decimal("0.01")
 def service_item_list(*, filters: dict | None = None) -> QuerySet[ServiceItem]:
     """The whole list: it is the district's published list, the same for everyone who may read it."""
     filters = filters or {}
-    items = ServiceItem.objects.select_related("department").order_by("area", "code")
+    items = (
+        ServiceItem.objects.select_related("department")
+        .prefetch_related("co_departments")
+        .order_by("area", "code")
+    )
     for name in ("area", "category", "status"):
         if filters.get(name):
             items = items.filter(**{name: filters[name]})

@@ -32,18 +32,31 @@ class Items:
 
 @pytest.fixture
 def items(world) -> Items:
+    """The list's items, all owned by the police station (the `submit` fixture's department)."""
+    own = {"department": world.police}
     return Items(
-        assist=ServiceItemFactory(code="MZ01", name="最低生活保障的办理与审核"),
+        assist=ServiceItemFactory(code="MZ01", name="最低生活保障的办理与审核", **own),
         duty=ServiceItemFactory(
-            code="ZZ01", name="调解民间纠纷", category=ServiceItem.Category.DUTY, unit="件", unit_rate=0
+            code="ZZ01",
+            name="调解民间纠纷",
+            category=ServiceItem.Category.DUTY,
+            unit="件",
+            unit_rate=0,
+            **own,
         ),
         excluded=ServiceItemFactory(
-            code="QT01", name="经济普查", category=ServiceItem.Category.EXCLUDED, unit_rate=Decimal("0")
+            code="QT01",
+            name="经济普查",
+            category=ServiceItem.Category.EXCLUDED,
+            unit_rate=Decimal("0"),
+            **own,
         ),
-        applied=ServiceItemFactory(code="SQ001", name="垃圾分类入户督导", status=ServiceItem.Status.APPLIED),
-        revoked=ServiceItemFactory(code="RV01", name="已撤销事项", status=ServiceItem.Status.REVOKED),
+        applied=ServiceItemFactory(
+            code="SQ001", name="垃圾分类入户督导", status=ServiceItem.Status.APPLIED, **own
+        ),
+        revoked=ServiceItemFactory(code="RV01", name="已撤销事项", status=ServiceItem.Status.REVOKED, **own),
         future=ServiceItemFactory(
-            code="FU01", name="尚未生效事项", effective_from=timezone.localdate() + timedelta(days=30)
+            code="FU01", name="尚未生效事项", effective_from=timezone.localdate() + timedelta(days=30), **own
         ),
     )
 
@@ -94,6 +107,7 @@ def shared_task(world, items, submit):
 
     civil = DepartmentFactory(code="MZ", name="区民政局业务科")
     civil.streets.set([world.street_a, world.street_b])
+    items.assist.co_departments.add(civil)  # it may push the item as its co-owner
     user = UserFactory(username="t-civil", role=Role.DEPARTMENT, department=civil)
     task = submit(actor=user, committee_codes=["A1", "A2", "B1"], funding=Decimal("900.00"))
     for assignment in task.assignments.select_related("committee"):

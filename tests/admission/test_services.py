@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from community_admin.accounts import services as account_services
 from community_admin.accounts import tokens
+from community_admin.accounts.models import Role
 from community_admin.admission import services
 from community_admin.admission.models import ServiceItem, Task, TaskAssignment, TaskFundingLine
 from community_admin.core.models import AuditLog
@@ -32,10 +33,28 @@ def test_funding_split_is_exact_to_the_cent(world, items, submit):
     assert sum(amounts) == Decimal("100.00")
 
 
-def test_a_duty_item_without_a_rate_is_admitted_without_money(world, items, submit):
-    task = submit(service_item_code="ZZ01", funding=Decimal("0"))
-    assert task.decision == Task.Decision.ADMITTED
-    assert [line.amount for line in task.funding_lines.all()] == [Decimal("0.00"), Decimal("0.00")]
+@pytest.mark.parametrize("funding", ["0", "600.00"])
+def test_a_duty_item_is_the_committees_own_work_not_a_task(world, items, submit, funding):
+    """The catch-all duty items carry no rate: pushed as tasks they would admit any unfunded work."""
+    task = submit(service_item_code="ZZ01", funding=Decimal(funding))
+    assert task.decision == Task.Decision.REFUSED and task.refusal_reason == Task.RefusalReason.DUTY
+    assert "社区依法履行职责事项" in task.refusal_detail
+    assert not task.assignments.exists() and not task.funding_lines.exists()
+
+
+def test_a_department_pushes_only_items_it_owns_or_co_owns(world, items, submit):
+    from tests.factories import UserFactory
+
+    stats = DepartmentFactory(code="TJ", name="区统计局")
+    stats.streets.set([world.street_a])
+    stats_user = UserFactory(username="t-stats", role=Role.DEPARTMENT, department=stats)
+    task = submit(actor=stats_user)  # 低保 belongs to the police station in this world
+    assert task.decision == Task.Decision.REFUSED and task.refusal_reason == Task.RefusalReason.NOT_OWNER
+    assert "区统计局不是其主管或协办部门" in task.refusal_detail
+    assert not task.assignments.exists() and not task.funding_lines.exists()
+    assert AuditLog.objects.filter(action="task.refused", object_id=str(task.pk)).exists()
+    items.assist.co_departments.add(stats)
+    assert submit(actor=stats_user).decision == Task.Decision.ADMITTED
 
 
 @pytest.mark.parametrize(

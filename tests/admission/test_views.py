@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from community_admin.accounts.models import ApiToken
+from community_admin.accounts.models import ApiToken, Role
 from community_admin.admission.models import ServiceItem, Task, TaskAssignment
 from community_admin.core.models import AuditLog
 from tests.factories import GRANT_TOKEN_NAME
@@ -159,3 +159,29 @@ def test_the_history_and_a_report_name_the_person(world, items, login, shared_ta
     assignment = task.assignments.first()
     page = client.get(reverse("tasks:assignment-detail", args=[assignment.pk])).content.decode()
     assert "报告人 陈静" in page
+
+
+def test_bureau_names_co_owners_who_may_then_push_the_item(world, items, login, submit):
+    from tests.factories import DepartmentFactory, UserFactory
+
+    civil = DepartmentFactory(code="MZJ", name="区民政局社会救助科")
+    civil.streets.set([world.street_a])
+    item = items.assist
+    data = {
+        f: getattr(item, f) for f in ("name", "area", "category", "legal_basis", "source_document", "unit")
+    }
+    data.update(
+        department=item.department_id, effective_from=item.effective_from.isoformat(), unit_rate="30.00"
+    )
+    client = login(world.bureau)
+    refused = client.post(
+        reverse("tasks:item-edit", args=[item.pk]), {**data, "co_departments": [world.police.pk]}
+    )
+    assert refused.status_code == 400 and "协办部门：主管部门不必再列为协办部门" in refused.content.decode()
+    assert not item.co_departments.exists()
+    response = client.post(reverse("tasks:item-edit", args=[item.pk]), {**data, "co_departments": [civil.pk]})
+    assert response.status_code == 302
+    assert AuditLog.objects.get(action="service_item.update").details == {"co_departments": [[], ["MZJ"]]}
+    assert "区民政局社会救助科" in client.get(reverse("tasks:item-detail", args=[item.pk])).content.decode()
+    clerk = UserFactory(username="t-mzj", role=Role.DEPARTMENT, department=civil)
+    assert submit(actor=clerk).decision == Task.Decision.ADMITTED

@@ -171,7 +171,7 @@ def test_spending_flags_overspent_and_task_money_outside_its_task(world, setting
     from tests.admission.factories import ServiceItemFactory
 
     _run(world)
-    ServiceItemFactory(code="F01", unit_rate=0)
+    ServiceItemFactory(code="F01", unit_rate=0, department=world.police)
     task = task_services.task_submit(
         actor=world.department_user,
         service_item_code="F01",

@@ -9,6 +9,9 @@ from community_admin.admission.models import ServiceItem, Task, TaskAssignment, 
 class ServiceItemOutputSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
     department_name = serializers.CharField(source="department.name", read_only=True)
+    co_departments = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text="协办部门：也可据此事项派发任务"
+    )
     area_display = serializers.CharField(source="get_area_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -25,6 +28,7 @@ class ServiceItemOutputSerializer(serializers.ModelSerializer):
             "category_display",
             "department",
             "department_name",
+            "co_departments",
             "legal_basis",
             "source_document",
             "effective_from",

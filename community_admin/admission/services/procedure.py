@@ -29,6 +29,8 @@ ERR_ITEM_NOTE_REQUIRED = "请填写审批意见（不予准入或撤销时必填
 ERR_ITEM_UNKNOWN_FIELD = "不能修改字段：{field}"
 
 
+ERR_ITEM_CO_OWNER_IS_OWNER = "协办部门：主管部门不必再列为协办部门。"
+
 ITEM_EDITABLE_FIELDS = (
     "name",
     "area",
@@ -39,7 +41,9 @@ ITEM_EDITABLE_FIELDS = (
     "effective_from",
     "unit",
     "unit_rate",
+    "co_departments",
 )
+ITEM_MANY_FIELDS = {"co_departments"}
 
 # action -> (from status, to status, Chinese verb, note required)
 ITEM_TRANSITIONS = {
@@ -153,22 +157,37 @@ def service_item_transition(*, actor: User, item: ServiceItem, action: str, note
 def service_item_update(*, actor: User, item: ServiceItem, changes: dict) -> ServiceItem:
     """The bureau corrects an entry. Tasks already decided keep the rate they were decided at."""
     item = ServiceItem.objects.select_for_update().get(pk=item.pk)
-    before = {}
+    before, many = {}, {}
     for field, value in changes.items():
         if field not in ITEM_EDITABLE_FIELDS:
             raise ValidationError({field: _(ERR_ITEM_UNKNOWN_FIELD).format(field=field)})
+        if field in ITEM_MANY_FIELDS:
+            before[field], many[field] = _codes(getattr(item, field).all()), list(value)
+            continue
         before[field] = getattr(item, field)
         setattr(item, field, value)
+    if item.department in many.get("co_departments", ()):
+        raise ValidationError({"co_departments": _(ERR_ITEM_CO_OWNER_IS_OWNER)})
     item.full_clean()
     item.save()
+    for field, value in many.items():
+        getattr(item, field).set(value)
     item.refresh_from_db()
+    after = {f: _codes(v) for f, v in many.items()}
     audit.record(
         actor=actor,
         action="service_item.update",
         obj=item,
-        details={f: [_jsonable(before[f]), _jsonable(getattr(item, f))] for f in changes},
+        details={
+            f: [_jsonable(before[f]), after[f] if f in after else _jsonable(getattr(item, f))]
+            for f in changes
+        },
     )
     return item
+
+
+def _codes(departments) -> list[str]:
+    return sorted(d.code for d in departments)
 
 
 def _jsonable(value):

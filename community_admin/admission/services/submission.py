@@ -14,7 +14,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.models import Role, User
 from community_admin.admission.models import ServiceItem, Task, TaskAssignment, TaskFundingLine
 from community_admin.core import audit
-from community_admin.org.models import Committee, Street
+from community_admin.org.models import Committee, Department, Street
 
 ERR_TASK_NOT_DEPARTMENT = "只有部门账户可以向社区派发任务。"
 ERR_TASK_TARGET_REQUIRED = "请指定目标社区（committees）或整个街道（street）。"
@@ -27,6 +27,11 @@ ERR_TASK_DUE_PAST = "完成期限不能早于今天。"
 
 REFUSE_NOT_LISTED = "事项“{code}”不在本区社区公共服务事项准入清单上，社区不予承接。"
 REFUSE_EXCLUDED = "事项“{name}”属于不应由社区承担的事项，应由{department}自行办理。"
+REFUSE_DUTY = (
+    "事项“{name}”属于社区依法履行职责事项，是社区居委会自己的工作，不作为部门任务派发；"
+    "需要社区协助的工作请按“依法协助政府工作事项”申请准入。"
+)
+REFUSE_NOT_OWNER = "事项“{name}”的主管部门是{owner}，{department}不是其主管或协办部门，不能据此派发任务。"
 REFUSE_NOT_ADMITTED = "事项“{name}”当前为“{status}”，未经准入，社区不予承接。"
 REFUSE_NOT_EFFECTIVE = "事项“{name}”的准入自 {date} 起生效。"
 REFUSE_UNDERFUNDED = (
@@ -46,9 +51,17 @@ class Admission:
 
 
 def admission_decide(
-    *, item: ServiceItem | None, code: str, quantity: int, committee_count: int, funding: Decimal, on: date
+    *,
+    item: ServiceItem | None,
+    code: str,
+    department: Department,
+    quantity: int,
+    committee_count: int,
+    funding: Decimal,
+    on: date,
 ) -> Admission:
-    """The admission rule: the item is on the list, in force, in a list committees take on, and the task
+    """The admission rule: the item is on the list, in force, an assist item (a duty item is the committee's
+    own work, an excluded one the department's), owned or co-owned by the submitting department, and the task
     brings at least the item's rate for the work it asks of every committee (费随事转)."""
     refused = Task.Decision.REFUSED
     reasons = Task.RefusalReason
@@ -58,6 +71,13 @@ def admission_decide(
     if item.category == ServiceItem.Category.EXCLUDED:
         detail = _(REFUSE_EXCLUDED).format(name=item.name, department=item.department.name)
         return Admission(refused, reasons.EXCLUDED, detail, zero, zero)
+    if item.category == ServiceItem.Category.DUTY:
+        return Admission(refused, reasons.DUTY, _(REFUSE_DUTY).format(name=item.name), zero, zero)
+    if not owns(item, department):
+        detail = _(REFUSE_NOT_OWNER).format(
+            name=item.name, owner=item.department.name, department=department.name
+        )
+        return Admission(refused, reasons.NOT_OWNER, detail, zero, zero)
     if item.status != ServiceItem.Status.ADMITTED:
         detail = _(REFUSE_NOT_ADMITTED).format(name=item.name, status=item.get_status_display())
         return Admission(refused, reasons.NOT_ADMITTED, detail, zero, zero)
@@ -76,6 +96,13 @@ def admission_decide(
         )
         return Admission(refused, reasons.UNDERFUNDED, detail, required, item.unit_rate)
     return Admission(Task.Decision.ADMITTED, "", "", required, item.unit_rate)
+
+
+def owns(item: ServiceItem, department: Department) -> bool:
+    """The department is the item's 主管部门 or one of its 协办部门 (prefetched as `co_departments`)."""
+    return item.department_id == department.pk or any(
+        d.pk == department.pk for d in item.co_departments.all()
+    )
 
 
 def split_funding(total: Decimal, count: int) -> list[Decimal]:
@@ -133,10 +160,16 @@ def task_submit(
     today = timezone.localdate()
     if due_date < today:
         raise ValidationError({"due_date": _(ERR_TASK_DUE_PAST)})
-    item = ServiceItem.objects.select_related("department").filter(code=service_item_code).first()
+    item = (
+        ServiceItem.objects.select_related("department")
+        .prefetch_related("co_departments")
+        .filter(code=service_item_code)
+        .first()
+    )
     admission = admission_decide(
         item=item,
         code=service_item_code,
+        department=actor.department,
         quantity=quantity,
         committee_count=len(committees),
         funding=funding,
