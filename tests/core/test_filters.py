@@ -15,12 +15,13 @@ from django.urls import reverse
 from rest_framework.settings import api_settings
 
 import community_admin
+from community_admin.accounts.filters import AccountFilter
 from community_admin.config.api_router import router
 from community_admin.core.filters import StrictFilterSet
 from community_admin.residents.filters import PersonFilter
 
 # The page lists filtered by a FilterSet: the set, the page's URL name.
-PAGE_LISTS = {PersonFilter: "residents:person-list"}
+PAGE_LISTS = {PersonFilter: "residents:person-list", AccountFilter: "accounts:user-list"}
 
 
 def bad_value(declared) -> str | None:
