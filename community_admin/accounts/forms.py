@@ -75,8 +75,9 @@ class UserCreateForm(StyledFormMixin, PersonFieldsMixin):
 
     def __init__(self, *args, actor: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.units = {unit_key(role, unit): (role, unit) for role, unit in scoping.account_units(actor)}
-        self.fields["unit"].choices = unit_choices(scoping.account_units(actor))
+        units = scoping.account_units(actor)
+        self.units = {unit_key(role, unit): (role, unit) for role, unit in units}
+        self.fields["unit"].choices = unit_choices(units)
         self.fields["unit"].error_messages["invalid_choice"] = ERR_UNIT_CHOICE
 
     def clean_unit(self):

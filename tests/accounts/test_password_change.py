@@ -56,7 +56,7 @@ def test_changing_it_clears_the_flag_keeps_the_session_and_returns_to_the_page_a
         (
             {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"},
             "new_password1",
-            "新密码：",
+            "新密码：密码太短，至少要 12 位。",
         ),
         (
             {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW + "x"},

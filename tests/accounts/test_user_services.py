@@ -98,7 +98,7 @@ def test_the_bureau_opens_bureau_street_and_department_accounts(world):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"password": "short1"}, "password", "初始密码："),
+        ({"password": "short1"}, "password", "初始密码：密码太短，至少要 12 位。"),
         ({"password": "123456789012345"}, "password", "初始密码："),
         ({"password": "a1-zhangmin-x"}, "password", "初始密码："),  # too like the login
         ({"full_name": "  "}, "first_name", services.ERR_NAME_REQUIRED),

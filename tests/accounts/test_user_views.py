@@ -286,3 +286,15 @@ def test_the_menu_offers_account_management_to_bureau_and_streets_and_the_passwo
         body = login(world.user(role)).get(reverse("accounts:password-change")).content.decode()
         assert reverse("accounts:password-change") in body
         assert ("账号管理" in body) == (role in (Role.BUREAU, Role.STREET)), role
+
+
+def test_a_units_shared_demo_login_is_named_once(world, login):
+    User.objects.filter(pk=world.committee_user.pk).update(first_name="甲一社区居委会")
+    shared = User.objects.get(pk=world.committee_user.pk)
+    from community_admin.core import audit
+
+    audit.record(actor=shared, action="user.password_change", obj=shared)
+    body = login(world.bureau).get(reverse("accounts:audit-list"), {"account": shared.pk}).content.decode()
+    assert "甲一社区居委会" in body and "甲一社区居委会（甲一社区居委会）" not in body
+    whoami = login(shared).get(reverse("accounts:password-change")).content.decode()
+    assert "甲一社区居委会 · 社区居委会</button>" in whoami

@@ -31,6 +31,7 @@ ERR_NOT_LOCKED = "该账号未被锁定。"
 ERR_OLD_PASSWORD = "原密码：不正确。"
 ERR_SAME_PASSWORD = "新密码：不能与原密码相同。"
 
+PASSWORD_MESSAGES = {"password_too_short": "密码太短，至少要 %(min_length)d 位。"}
 PHONE = re.compile(r"[0-9+\- ]{5,20}")
 UNIT_MODELS = {Role.STREET: Street, Role.COMMITTEE: Committee, Role.DEPARTMENT: Department}
 # No 0/O, 1/l/I: a temporary password is read out over the phone or copied from the screen by hand.
@@ -45,7 +46,14 @@ def _check_password(password: str, user: User, field: str, label: str) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationError({field: [f"{label}：{m}" for m in exc.messages]}) from exc
+        raise ValidationError({field: [f"{label}：{_password_message(e)}" for e in exc.error_list]}) from exc
+
+
+def _password_message(error: ValidationError) -> str:
+    # Django's zh-hans catalogue lacks the length message as Django 5 words it: it would show in English.
+    if error.code in PASSWORD_MESSAGES:
+        return PASSWORD_MESSAGES[error.code] % (error.params or {})
+    return " ".join(error.messages)
 
 
 def _check_unit(actor: User | None, role: str, unit: models.Model | None) -> None:
