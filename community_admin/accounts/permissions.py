@@ -43,6 +43,9 @@ register("org.edit_committee", {Role.BUREAU, Role.STREET})
 register("norms.manage", {Role.BUREAU})
 register("audit.view", {Role.BUREAU})
 register("tokens.manage", {Role.BUREAU})
+# Accounts, one per person: the bureau manages every account, a street office its street's and its committees'
+# (accounts.scoping.visible_accounts).
+register("accounts.manage", {Role.BUREAU, Role.STREET})
 
 
 def has_permission(user, permission: str) -> bool:

@@ -4,7 +4,7 @@ builds its querysets on these functions; anything outside them answers 404, like
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from community_admin.accounts.models import Role, ScopeLevel
+from community_admin.accounts.models import Role, ScopeLevel, User
 from community_admin.core import audit
 from community_admin.core.models import AuditLog
 from community_admin.org.models import Committee, Department, Street
@@ -45,6 +45,54 @@ def _department_streets(department: Department | None) -> QuerySet[Street]:
     if not department.streets.exists():
         return Street.objects.all()
     return department.streets.all()
+
+
+def visible_accounts(user) -> QuerySet[User]:
+    """The accounts `user` manages (issue 16): the bureau every account; a street office its own street's and
+    its committees' accounts; committees and departments none."""
+    if not getattr(user, "is_authenticated", False):
+        return User.objects.none()
+    if user.role == Role.BUREAU:
+        return User.objects.all()
+    if user.role == Role.STREET and user.street_id is not None:
+        return User.objects.filter(
+            Q(role=Role.STREET, street_id=user.street_id)
+            | Q(role=Role.COMMITTEE, committee__street_id=user.street_id)
+        )
+    return User.objects.none()
+
+
+def account_units(user) -> list[tuple[str, Model | None]]:
+    """(role, unit) of every unit `user` may open an account in, the bureau's own (unit None) first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.role == Role.BUREAU:
+        units: list[tuple[str, Model | None]] = [(Role.BUREAU, None)]
+        units += [(Role.STREET, s) for s in Street.objects.order_by("code")]
+        units += [(Role.COMMITTEE, c) for c in Committee.objects.order_by("street__code", "code")]
+        units += [(Role.DEPARTMENT, d) for d in Department.objects.order_by("code")]
+        return units
+    if user.role == Role.STREET and user.street_id is not None:
+        units = [(Role.STREET, s) for s in Street.objects.filter(pk=user.street_id)]
+        units += [
+            (Role.COMMITTEE, c) for c in Committee.objects.filter(street_id=user.street_id).order_by("code")
+        ]
+        return units
+    return []
+
+
+def may_manage_unit(user, role: str, unit: Model | None) -> bool:
+    """Whether `user` may open (or hold) an account of `role` in `unit`: the rule of `visible_accounts`."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.role == Role.BUREAU:
+        return True
+    if user.role == Role.STREET and user.street_id is not None and unit is not None:
+        if role == Role.STREET:
+            return unit.pk == user.street_id
+        if role == Role.COMMITTEE:
+            return getattr(unit, "street_id", None) == user.street_id
+    return False
 
 
 def scope_by_committee(queryset: QuerySet, user, *, field: str = "committee") -> QuerySet:

@@ -64,6 +64,7 @@ NAVIGATION_GROUPS = [
         "系统",
         [
             ("我的任务", "jobs:list", "jobs.view"),
+            ("账号管理", "accounts:user-list", "accounts.manage"),
             ("API 令牌", "accounts:token-list", "tokens.manage"),
             ("审计日志", "accounts:audit-list", "audit.view"),
         ],

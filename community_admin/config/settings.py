@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "community_admin.core.middleware.ContentSecurityPolicyMiddleware",
     "community_admin.core.middleware.PrivateCacheMiddleware",
     "community_admin.accounts.middleware.SessionLifetimeMiddleware",
+    "community_admin.accounts.middleware.PasswordChangeRequiredMiddleware",
     "community_admin.core.audit.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -21,6 +21,7 @@ EXPECTED_PERMISSIONS = {
     "org.view": ALL,
     "audit.view": "bureau",
     "tokens.manage": "bureau",
+    "accounts.manage": "bureau street",
     "norms.manage": "bureau",
     "org.edit_committee": "bureau street",
     "dashboards.district": "bureau",
@@ -182,7 +183,7 @@ def test_an_unknown_permission_is_refused_to_every_role(world):
 
 
 def test_a_page_declaring_an_unknown_permission_answers_403_with_an_audit_row(world, login, monkeypatch):
-    from community_admin.accounts.views import AuditLogListView
+    from community_admin.accounts.views.audit import AuditLogListView
 
     monkeypatch.setattr(AuditLogListView, "required_permission", "audit.no_such")
     response = login(world.bureau).get(reverse("accounts:audit-list"))

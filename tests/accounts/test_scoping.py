@@ -77,3 +77,36 @@ def test_out_of_scope_is_404_and_audited_missing_is_404_without_audit(world):
     with pytest.raises(Http404):
         scoping.get_in_scope_or_404(visible, world.committee_user, pk=Committee.objects.count() + 1000)
     assert AuditLog.objects.filter(action="access.out_of_scope").count() == 1
+
+
+def usernames(qs) -> set[str]:
+    return set(qs.values_list("username", flat=True))
+
+
+def test_who_manages_which_accounts(world):
+    UserFactory(username="a2-clerk", role=Role.COMMITTEE, committee=world.committee_a2)
+    UserFactory(username="b-street", role=Role.STREET, street=world.street_b)
+    UserFactory(username="b1-clerk", role=Role.COMMITTEE, committee=world.committee_b1)
+    everyone = {"t-bureau", "t-street", "t-committee", "t-police", "a2-clerk", "b-street", "b1-clerk"}
+    assert usernames(scoping.visible_accounts(world.bureau)) == everyone
+    # a street office: its own street's accounts and its committees', never another street's nor above
+    assert usernames(scoping.visible_accounts(world.street_user)) == {"t-street", "t-committee", "a2-clerk"}
+    assert not scoping.visible_accounts(world.committee_user).exists()
+    assert not scoping.visible_accounts(world.department_user).exists()
+
+
+def test_the_units_an_account_may_be_opened_in(world):
+    street_units = scoping.account_units(world.street_user)
+    assert [(role, unit.code) for role, unit in street_units] == [
+        (Role.STREET, "A"),
+        (Role.COMMITTEE, "A1"),
+        (Role.COMMITTEE, "A2"),
+    ]
+    bureau_units = scoping.account_units(world.bureau)
+    assert bureau_units[0] == (Role.BUREAU, None) and (Role.DEPARTMENT, world.police) in bureau_units
+    assert scoping.account_units(world.committee_user) == []
+    assert not scoping.may_manage_unit(world.street_user, Role.COMMITTEE, world.committee_b1)
+    assert not scoping.may_manage_unit(world.street_user, Role.STREET, world.street_b)
+    assert not scoping.may_manage_unit(world.street_user, Role.BUREAU, None)
+    assert not scoping.may_manage_unit(world.street_user, Role.DEPARTMENT, world.police)
+    assert scoping.may_manage_unit(world.street_user, Role.COMMITTEE, world.committee_a2)

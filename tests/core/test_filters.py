@@ -15,6 +15,7 @@ from django.urls import reverse
 from rest_framework.settings import api_settings
 
 import community_admin
+from community_admin.accounts.filters import AccountFilter
 from community_admin.certificates.filters import CertificateFilter
 from community_admin.config.api_router import router
 from community_admin.core.filters import StrictFilterSet
@@ -26,6 +27,7 @@ PAGE_LISTS = {
     PersonFilter: "residents:person-list",
     CertificateFilter: "certificates:list",
     WorkerFilter: "staff:worker-list",
+    AccountFilter: "accounts:user-list",
 }
 
 

@@ -84,6 +84,13 @@ def token_scope(world, role, extra) -> tuple[int, int | None]:
     return extra["token"].pk, None
 
 
+def account_scope(world, role, extra) -> tuple[int, int | None]:
+    """A clerk's account in committee A1 (the bureau and street A manage it); out of scope: a clerk of
+    committee B1 (another street's) for the street; committees and departments manage no account."""
+    accounts = extra["accounts"]
+    return accounts["a1"].pk, None if role == Role.BUREAU else accounts["b1"].pk
+
+
 def job_scope(world, role, extra) -> tuple[int, int | None]:
     """A finished job of committee A1 (with its result file); out of scope: street B's job for the street
     and the police (which serves street A), committee A2's job for committee A1."""
@@ -230,6 +237,15 @@ ROUTES: dict[str, Route] = {
     "accounts:token-list": Route("page", BUREAU),
     "accounts:token-revoke": Route("page", BUREAU, scope=token_scope, method="post", ok=(302,)),
     "accounts:token-rotate": Route("page", BUREAU, scope=token_scope, method="post", ok=(200,)),
+    "accounts:password-change": Route("page"),
+    "accounts:user-list": Route("page", OVERSIGHT),
+    "accounts:user-create": Route("page", OVERSIGHT),
+    "accounts:user-detail": Route("page", OVERSIGHT, scope=account_scope),
+    "accounts:user-edit": Route("page", OVERSIGHT, scope=account_scope),
+    "accounts:user-deactivate": Route("page", OVERSIGHT, scope=account_scope, method="post", ok=(302,)),
+    "accounts:user-reactivate": Route("page", OVERSIGHT, scope=account_scope, method="post", ok=(302,)),
+    "accounts:user-unlock": Route("page", OVERSIGHT, scope=account_scope, method="post", ok=(302,)),
+    "accounts:user-password-reset": Route("page", OVERSIGHT, scope=account_scope, method="post", ok=(200,)),
     "dashboards:street-detail": Route("page", scope=street_scope),
     "dashboards:committee-detail": Route("page", scope=committee_scope),
     "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
@@ -582,6 +598,15 @@ def extra(world, settings, tmp_path):
             )
         return {"conflicts": made}
 
+    def accounts():
+        from tests.factories import UserFactory
+
+        made = {
+            code: UserFactory(username=f"matrix-{code}", first_name="矩阵", role=Role.COMMITTEE, committee=c)
+            for code, c in (("a1", world.committee_a1), ("b1", world.committee_b1))
+        }
+        return {"accounts": made}
+
     jobs = lambda: _jobs(world, settings, tmp_path)  # noqa: E731
     tasks = lambda: _tasks_world(world)  # noqa: E731
     services_objects = lambda: {"services": _services(world, objects["persons"], settings, tmp_path)}  # noqa: E731
@@ -590,6 +615,7 @@ def extra(world, settings, tmp_path):
         {
             "services": services_objects,
             "token": token,
+            "accounts": accounts,
             "persons": persons,
             "conflicts": conflicts,
             **dict.fromkeys(("job_a1", "job_a1_failed", "job_a2", "job_b"), jobs),

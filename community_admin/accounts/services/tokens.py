@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -98,31 +97,3 @@ def api_token_rotate(*, actor: User, token: ApiToken) -> tuple[ApiToken, str]:
     api_token_revoke(actor=actor, token=token)
     audit.record(actor=actor, action="token.rotate", obj=new_token, details={"replaces": token.prefix})
     return new_token, key
-
-
-ERR_USERNAME_TAKEN = "用户名：{username} 已被使用。"
-ERR_NAME_REQUIRED = "姓名：请填写使用者的真实姓名（审计日志据此记录是谁操作的）。"
-
-
-@transaction.atomic
-def bureau_user_create(*, actor: User | None, username: str, full_name: str, password: str) -> User:
-    """A bureau account for one named person: the first account of a new installation (`create_bureau_user`),
-    or another one later. The password passes the site's validators; the audit row names who made it."""
-    username, full_name = username.strip(), full_name.strip()
-    if not full_name:
-        raise ValidationError({"first_name": ERR_NAME_REQUIRED})
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": ERR_USERNAME_TAKEN.format(username=username)})
-    user = User(username=username, first_name=full_name, role=Role.BUREAU)
-    password_validation.validate_password(password, user)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    audit.record(
-        actor=actor,
-        actor_name="" if actor else "create_bureau_user",
-        action="user.create",
-        obj=user,
-        details={"role": Role.BUREAU, "name": full_name},
-    )
-    return user

@@ -1,43 +1,13 @@
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
-from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping, selectors, services
-from community_admin.accounts.forms import ApiTokenCreateForm, AuditFilterForm
+from community_admin.accounts.forms import ApiTokenCreateForm
 from community_admin.accounts.permissions import PermissionRequiredMixin
-from community_admin.core.models import AuditLog
-from community_admin.core.views import (
-    FilteredListMixin,
-    action_submit,
-    errors_into_form,
-    paginate,
-    refusal_text,
-)
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-
-class LogoutView(auth_views.LogoutView):
-    pass
-
-
-class AuditLogListView(PermissionRequiredMixin, FilteredListMixin, TemplateView):
-    required_permission = "audit.view"
-    template_name = "accounts/audit_list.html"
-    paginate_by = 50
-
-    def get_context_data(self, **kwargs):
-        form = AuditFilterForm(self.request.GET or None)
-        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        rows = selectors.audit_log_list(filters=filters) if not form.errors else AuditLog.objects.none()
-        return super().get_context_data(form=form, **paginate(self.request, rows, self.paginate_by), **kwargs)
+from community_admin.core.views import action_submit, errors_into_form, refusal_text
 
 
 class TokenListView(PermissionRequiredMixin, View):
