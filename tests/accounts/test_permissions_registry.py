@@ -23,6 +23,7 @@ EXPECTED_PERMISSIONS = {
     "tokens.manage": "bureau",
     "norms.manage": "bureau",
     "org.edit_committee": "bureau street",
+    "org.registry_complete": "bureau street",
     "dashboards.district": "bureau",
     "dashboards.street": "bureau street",
     "dashboards.survey_report": "bureau",
