@@ -281,6 +281,7 @@ def _funding_section(committees: QuerySet[Committee]) -> dict:
             "year": year,
             "total": str(figures["total"]),
             "per_household": str(figures["per_household"]),
+            "household_sources": figures["sources"],
             "flags": funding_selectors.flag_counts(year, committees),
         }
     }

@@ -202,6 +202,7 @@ class _FundingSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
     per_household = serializers.DecimalField(max_digits=10, decimal_places=2)
+    household_sources = _SourcesSerializer(help_text="测算快照的户数来源：各有多少个社区")
     flags = serializers.DictField(
         child=serializers.IntegerField(), help_text="各类资金预警数；shortfall：经费低于典型年支出的社区数"
     )

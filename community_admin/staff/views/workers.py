@@ -177,6 +177,7 @@ class StaffingView(PermissionRequiredMixin, TemplateView):
             rows=rows,
             streets=selectors.staffing_by_street(rows),
             total=selectors.staffing_totals(rows),
+            source_text=selectors.staffing_source_text(rows),
             secondments=selectors.secondment_counts(user),
             **kwargs,
         )
