@@ -149,6 +149,7 @@ LANGUAGE_CODE = "zh-hans"
 # The UI is Chinese only (no English catalogue): an English browser gets Chinese, Django's messages too.
 LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["community_admin.config.formats"]  # thousands separators for `intcomma`
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
