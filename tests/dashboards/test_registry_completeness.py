@@ -4,6 +4,7 @@ item 5): what the pages show, who may mark, what is refused, and that nothing is
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from community_admin.core.models import AuditLog
 from community_admin.org.models import Committee
@@ -197,3 +198,29 @@ def test_the_committee_list_stays_within_its_queries_with_marks(world, login, dj
     with django_assert_max_num_queries(9):  # as without marks: who marked comes with the committee's row
         response = client.get(reverse("committee-list"), {"page_size": 50})
     assert sum(1 for c in response.json()["results"] if c["registry_complete_by"]) == 40
+
+
+# The staffing page and the survey report -----------------------------------------------------------------
+
+
+def test_the_staffing_page_says_where_its_households_came_from(world, login):
+    PersonFactory(household__committee=world.committee_a2)
+    mark_registry_complete(world.committee_a2, by=world.street_user)
+    page = login(world.street_user).get(reverse("staff:staffing"))
+    body = page.content.decode()
+    assert "户数来源：1 个社区按人口登记（已确认完整），1 个社区按在册数" in body
+    rows = {r.committee.code: r for r in page.context["rows"]}
+    assert (rows["A2"].households, rows["A2"].source_label) == (1, "人口登记")
+    assert (rows["A1"].households, rows["A1"].source_label) == (1500, "在册数")
+
+
+def test_the_survey_report_says_where_its_households_came_from(world):
+    from community_admin.dashboards.reports import narrative
+    from community_admin.dashboards.reports.figures import survey_figures
+
+    PersonFactory(household__committee=world.committee_a1)
+    mark_registry_complete(world.committee_a1, by=world.street_user)
+    figures = survey_figures(year=timezone.localdate().year, user=world.bureau)
+    text = "".join(narrative.basic_situation(figures).paragraphs)
+    assert "共3,901户" in text  # 1 from the registry (A1, marked) + 2,400 + 1,500 recorded
+    assert "户数来源：1 个社区按人口登记（已确认完整），2 个社区按在册数（人口登记尚未确认完整）。" in text
