@@ -286,6 +286,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "CommitteeKindEnum": "community_admin.org.models.Committee.Kind",
+        "HouseholdSourceEnum": "community_admin.org.models.HouseholdSource",
         "HouseholdKindEnum": "community_admin.residents.models.Household.Kind",
         "PersonStatusEnum": "community_admin.residents.models.Person.Status",
         "ActivePersonStatusEnum": "community_admin.residents.models.ACTIVE_STATUS_CHOICES",
