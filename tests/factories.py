@@ -103,6 +103,19 @@ class PersonFactory(factory.django.DjangoModelFactory):
     status = "registered"
 
 
+def mark_registry_complete(*committees: Committee, by: User) -> None:
+    """As if the street office had confirmed these committees' registries complete (org.services does it for
+    real, audited, and refuses a registry without households): their figures then come from the registry."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    Committee.objects.filter(pk__in=[c.pk for c in committees]).update(
+        registry_complete_at=now, registry_complete_by=by
+    )
+    for committee in committees:
+        committee.registry_complete_at, committee.registry_complete_by = now, by
+
+
 def ensure_certificate_whitelist() -> None:
     """The whitelist comes with a data migration; a transactional test's flush empties it for the tests that run
     after it in the same process, so tests that need it load it again."""

@@ -40,6 +40,9 @@ def register(name: str, roles: Iterable[str], *, scope: str | None = None) -> st
 # The layers below the roles (org, core's audit log) and this app's tokens cannot import Role: declared here.
 register("org.view", ALL_ROLES, scope=ApiToken.Scope.ORG_READ)
 register("org.edit_committee", {Role.BUREAU, Role.STREET})
+register(
+    "org.registry_complete", {Role.BUREAU, Role.STREET}
+)  # mark a committee's registry complete, or withdraw
 register("norms.manage", {Role.BUREAU})
 register("audit.view", {Role.BUREAU})
 register("tokens.manage", {Role.BUREAU})

@@ -151,6 +151,7 @@ LANGUAGE_CODE = "zh-hans"
 # The UI is Chinese only (no English catalogue): an English browser gets Chinese, Django's messages too.
 LANGUAGES = [("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["community_admin.config.formats"]  # thousands separators for `intcomma`
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -287,6 +288,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "CommitteeKindEnum": "community_admin.org.models.Committee.Kind",
+        "HouseholdSourceEnum": "community_admin.org.models.HouseholdSource",
         "HouseholdKindEnum": "community_admin.residents.models.Household.Kind",
         "PersonStatusEnum": "community_admin.residents.models.Person.Status",
         "ActivePersonStatusEnum": "community_admin.residents.models.ACTIVE_STATUS_CHOICES",

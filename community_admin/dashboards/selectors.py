@@ -117,6 +117,8 @@ def district_figures(
         "committees_by_kind": {k: kinds.get(k, 0) for k in Committee.Kind.values},
         "village_converted": sum(1 for c, _ in rows if c.village_converted),
         "households": sum(f.households for _, f in rows),
+        # how many committees' figures came from the registry (marked complete) and from the recorded figures
+        "household_sources": org_selectors.source_counts(f.source for _, f in rows),
         "resident_population": sum(f.population for _, f in rows),
         "floating_population": sum(f.floating for _, f in rows),
         "service_centres": service_centre_figures(street_ids, [c.pk for c, _ in rows]),
@@ -279,6 +281,7 @@ def _funding_section(committees: QuerySet[Committee]) -> dict:
             "year": year,
             "total": str(figures["total"]),
             "per_household": str(figures["per_household"]),
+            "household_sources": figures["sources"],
             "flags": funding_selectors.flag_counts(year, committees),
         }
     }

@@ -1,8 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
 from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping
@@ -10,7 +12,7 @@ from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
 from community_admin.core.views import form_submit
 from community_admin.dashboards import selectors as dashboard_selectors
-from community_admin.dashboards.forms import CommitteeEditForm, OfficeNormChoiceForm
+from community_admin.dashboards.forms import CommitteeEditForm, OfficeNormChoiceForm, RegistryMarkForm
 from community_admin.dashboards.jobs import SURVEY_REPORT
 from community_admin.org import selectors, services
 from community_admin.org.models import Committee, ServiceCentre, Street
@@ -32,7 +34,9 @@ class HomeView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         committees = selectors.committees_with_figures(
-            scoping.visible_committees(user).order_by("street__code", "code")
+            scoping.visible_committees(user)
+            .select_related("registry_complete_by")
+            .order_by("street__code", "code")
         )
         streets = list(selectors.streets_with_counts(scoping.visible_streets(user)))
         totals = selectors.street_totals(committees)
@@ -43,6 +47,9 @@ class HomeView(PermissionRequiredMixin, TemplateView):
             streets=[(s, totals.get(s.pk), by_street.get(s.pk, [])) for s in streets],
             committee_total=len(committees),
             office_shortfalls=sum(1 for _, f in committees if f.office and not f.office.compliant),
+            registry_complete_total=sum(1 for _, f in committees if f.registry_complete),
+            source_text=_source_text(committees),
+            can_mark=has_permission(user, "org.registry_complete"),
             **kwargs,
         )
 
@@ -57,12 +64,17 @@ class StreetDetailView(PermissionRequiredMixin, TemplateView):
             selectors.streets_with_counts(scoping.visible_streets(user)), user, pk=self.kwargs["pk"]
         )
         committees = selectors.committees_with_figures(
-            scoping.visible_committees(user).filter(street=street).order_by("code")
+            scoping.visible_committees(user)
+            .filter(street=street)
+            .select_related("registry_complete_by")
+            .order_by("code")
         )
         return super().get_context_data(
             street=street,
             totals=selectors.street_totals(committees).get(street.pk),
             committees=committees,
+            source_text=_source_text(committees),
+            can_mark=has_permission(user, "org.registry_complete"),
             centres=ServiceCentre.objects.filter(street=street, level=ServiceCentre.Level.STREET),
             honours=street.honours.all(),
             **kwargs,
@@ -76,7 +88,9 @@ class CommitteeDetailView(PermissionRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         committee = scoping.get_in_scope_or_404(
-            scoping.visible_committees(user).select_related("street"), user, pk=self.kwargs["pk"]
+            scoping.visible_committees(user).select_related("street", "registry_complete_by"),
+            user,
+            pk=self.kwargs["pk"],
         )
         figures = selectors.committee_figures(committee, office_norms=selectors.office_area_norms())
         return super().get_context_data(
@@ -85,8 +99,55 @@ class CommitteeDetailView(PermissionRequiredMixin, TemplateView):
             centres=committee.service_centres.all(),
             honours=committee.honours.all(),
             can_edit=has_permission(user, "org.edit_committee"),
+            can_mark=has_permission(user, "org.registry_complete"),
             **kwargs,
         )
+
+
+def _source_text(rows) -> str:
+    counts = selectors.source_counts(f.source for _, f in rows)
+    return selectors.source_text(**counts)
+
+
+def _dashboard_source_text(figures: dict) -> str | None:
+    sources = figures.get("household_sources")  # a copy cached before the figures had it: say nothing
+    return selectors.source_text(**sources) if sources else None
+
+
+class CommitteeRegistryView(PermissionRequiredMixin, View):
+    """The street office (or the bureau) marks a committee's registry complete (`complete=1`) or withdraws the
+    mark (`complete=0`): a button with a confirmation; a refusal comes back as a message."""
+
+    required_permission = "org.registry_complete"
+
+    def post(self, request, pk):
+        user = request.user
+        committee = scoping.get_in_scope_or_404(scoping.visible_committees(user), user, pk=pk)
+        form = RegistryMarkForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+            return redirect(_back(request, committee))
+        complete = form.cleaned_data["complete"]
+        service = services.committee_registry_complete if complete else services.committee_registry_incomplete
+        try:
+            service(actor=user, committee=committee)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                f"已确认{committee.name}人口登记完整：配置标准和经费测算改按人口登记户数。"
+                if complete
+                else f"已撤回{committee.name}人口登记完整的确认：配置标准和经费测算改按在册数。",
+            )
+        return redirect(_back(request, committee))
+
+
+def _back(request, committee) -> str:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("dashboards:committee-detail", args=[committee.pk])
 
 
 class OfficeNormsView(PermissionRequiredMixin, TemplateView):
@@ -160,6 +221,7 @@ class DistrictDashboardPage(PermissionRequiredMixin, TemplateView):
         this_year = timezone.localdate().year
         return super().get_context_data(
             figures=figures,
+            source_text=_dashboard_source_text(figures),
             title="全区概况",
             report_kind=SURVEY_REPORT
             if has_permission(self.request.user, "dashboards.survey_report")
@@ -178,4 +240,10 @@ class StreetDashboardPage(PermissionRequiredMixin, TemplateView):
         street = scoping.get_in_scope_or_404(scoping.visible_streets(user), user, pk=self.kwargs["pk"])
         committees = scoping.visible_committees(user).filter(street=street)
         figures = dashboard_selectors.dashboard_figures(committees, Street.objects.filter(pk=street.pk))
-        return super().get_context_data(figures=figures, title=f"{street.name}概况", street=street, **kwargs)
+        return super().get_context_data(
+            figures=figures,
+            source_text=_dashboard_source_text(figures),
+            title=f"{street.name}概况",
+            street=street,
+            **kwargs,
+        )

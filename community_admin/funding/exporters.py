@@ -67,7 +67,7 @@ class ComparisonExporter(Exporter):
         written = xlsx.write_table(
             sheet,
             heading="社区工作经费方案比较",
-            lead=[[f"方案甲：{c.policy_a}"], [f"方案乙：{c.policy_b}"]],
+            lead=[[f"方案甲：{c.policy_a}"], [f"方案乙：{c.policy_b}"], [c.source_text]],
             columns=self.columns,
             rows=rows,
             totals=[total],

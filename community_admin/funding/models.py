@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from community_admin.admission.models import Task
 from community_admin.core import uploads
 from community_admin.core.models import TimeStampedModel
-from community_admin.org.models import Committee
+from community_admin.org.models import Committee, HouseholdSource
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
 
@@ -150,7 +150,7 @@ class Allocation(models.Model):
         Committee, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("社区")
     )
     households = models.PositiveIntegerField(_("户数（快照）"))
-    household_source = models.CharField(_("户数来源"), max_length=10)
+    household_source = models.CharField(_("户数来源"), max_length=10, choices=HouseholdSource.choices)
     village_converted = models.BooleanField(_("村改居"))
     large_centre = models.BooleanField(_("千平米以上服务中心"))
     base = models.DecimalField(_("基数经费"), **MONEY)

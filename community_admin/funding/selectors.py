@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from community_admin.accounts import scoping
@@ -20,8 +20,8 @@ from community_admin.funding.models import (
     FundingPolicy,
     PolicyCategory,
 )
-from community_admin.org.models import Committee, ServiceCentre
-from community_admin.org.selectors import committees_with_figures
+from community_admin.org.models import Committee, HouseholdSource, ServiceCentre
+from community_admin.org.selectors import committees_with_figures, source_text
 
 ZERO = Decimal("0.00")
 
@@ -44,8 +44,9 @@ def typical_total(policy: FundingPolicy) -> Decimal:
 
 
 def district_bases(policy: FundingPolicy) -> list[tuple[Committee, Basis, str]]:
-    """Every committee of the district with its household count now (registry, else the recorded figure)
-    and whether it has a service centre at or above the policy's large-centre size."""
+    """Every committee of the district with its household count now (the registry's where the street office
+    has marked it complete, else the recorded figure) and its source, and whether it has a service centre at
+    or above the policy's large-centre size."""
     large = set(
         ServiceCentre.objects.filter(
             committee__isnull=False, area_m2__gte=policy.large_centre_m2
@@ -75,6 +76,28 @@ def run_list() -> QuerySet[AllocationRun]:
     return AllocationRun.objects.select_related("policy").order_by("-year")
 
 
+def runs_with_sources() -> QuerySet[AllocationRun]:
+    """The runs, each with how many of its allocations took their households from each source."""
+    return run_list().annotate(
+        registry_sourced=Count(
+            "allocations", filter=Q(allocations__household_source=HouseholdSource.REGISTRY)
+        ),
+        recorded_sourced=Count(
+            "allocations", filter=Q(allocations__household_source=HouseholdSource.RECORDED)
+        ),
+    )
+
+
+def current_sources() -> dict:
+    """What a run computed now would take its households from (a run takes every committee of the district):
+    the committees whose registry is marked complete, and the others. One query."""
+    counts = Committee.objects.aggregate(
+        registry=Count("pk", filter=Q(registry_complete_at__isnull=False)),
+        recorded=Count("pk", filter=Q(registry_complete_at__isnull=True)),
+    )
+    return {**counts, "text": source_text(**counts)}
+
+
 def allocation_list(user, *, run: AllocationRun | None = None) -> QuerySet[Allocation]:
     rows = Allocation.objects.select_related("run", "committee__street")
     if run is not None:
@@ -84,14 +107,25 @@ def allocation_list(user, *, run: AllocationRun | None = None) -> QuerySet[Alloc
 
 def funding_figures(year: int, committees: QuerySet[Committee]) -> dict:
     """The year's allocated total for `committees` (already scoped by the caller) and per household of
-    the snapshot; zeros when the year has no run. One query."""
+    the snapshot, with how many allocations took their households from each source (`sources`, and the
+    sentence a page shows, or None when the year has no run); zeros when the year has no run. One query."""
     sums = Allocation.objects.filter(run__year=year, committee__in=committees).aggregate(
-        total=Sum("amount"), households=Sum("households")
+        total=Sum("amount"),
+        households=Sum("households"),
+        registry=Count("id", filter=Q(household_source=HouseholdSource.REGISTRY)),
+        recorded=Count("id", filter=Q(household_source=HouseholdSource.RECORDED)),
     )
     total = money(sums["total"] or 0)
     households = sums["households"] or 0
     per_household = money(total / households) if households else ZERO
-    return {"year": year, "total": total, "per_household": per_household}
+    sources = {"registry": sums["registry"], "recorded": sums["recorded"]}
+    return {
+        "year": year,
+        "total": total,
+        "per_household": per_household,
+        "sources": sources,
+        "source_text": source_text(**sources) if any(sources.values()) else None,
+    }
 
 
 # What-if ---------------------------------------------------------------------------------------------
@@ -103,6 +137,11 @@ class ComparisonRow:
     households: int
     a: Parts
     b: Parts
+    source: str = HouseholdSource.RECORDED
+
+    @property
+    def source_label(self) -> str:
+        return str(HouseholdSource(self.source).label)
 
     @property
     def difference(self) -> Decimal:
@@ -127,6 +166,11 @@ class Comparison:
     total_b: Decimal = ZERO
     gainers: int = 0
     losers: int = 0
+
+    @property
+    def source_text(self) -> str:
+        registry = sum(1 for r in self.rows if r.source == HouseholdSource.REGISTRY)
+        return source_text(registry=registry, recorded=len(self.rows) - registry)
 
     def per_household(self, total: Decimal) -> Decimal:
         return money(total / self.households) if self.households else ZERO
@@ -158,10 +202,10 @@ def policy_compare(user, *, policy_a: FundingPolicy, policy_b: FundingPolicy) ->
     parts_a = allocate(policy_a, [b for _, b, _ in bases_a])
     parts_b = allocate(policy_b, [b for _, b, _ in district_bases(policy_b)])
     result = Comparison(policy_a=policy_a, policy_b=policy_b, rows=[])
-    for committee, basis, _ in bases_a:
+    for committee, basis, source in bases_a:
         if committee.pk not in visible:
             continue
-        row = ComparisonRow(committee, basis.households, parts_a[committee.pk], parts_b[committee.pk])
+        row = ComparisonRow(committee, basis.households, parts_a[committee.pk], parts_b[committee.pk], source)
         result.rows.append(row)
         result.households += basis.households
         result.total_a += row.a.amount

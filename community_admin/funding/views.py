@@ -105,10 +105,11 @@ class RunListView(PermissionRequiredMixin, View):
             request,
             "funding/run_list.html",
             {
-                "runs": selectors.run_list(),
+                "runs": selectors.runs_with_sources(),
                 "form": form,
                 "can_run": has_permission(request.user, "funding.run"),
                 "figures": selectors.funding_figures(year, committees),
+                "current_sources": selectors.current_sources(),
             },
             status=status,
         )

@@ -23,6 +23,8 @@ class CommitteeAdmin(admin.ModelAdmin):
     list_filter = ["street", "kind", "village_converted"]
     search_fields = ["code", "name"]
     list_select_related = ["street"]
+    # Marked and withdrawn only through org.services (audited), by the street office or the bureau.
+    readonly_fields = ["registry_complete_at", "registry_complete_by"]
 
 
 @admin.register(ServiceCentre)

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -20,6 +21,13 @@ class Street(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class HouseholdSource(models.TextChoices):
+    """Where a committee's households and population come from, for its norms and its funding."""
+
+    REGISTRY = "registry", _("人口登记")
+    RECORDED = "recorded", _("在册数")
 
 
 class Committee(TimeStampedModel):
@@ -44,10 +52,20 @@ class Committee(TimeStampedModel):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    # Until the household registry holds the committee's residents, these recorded figures stand in.
-    recorded_households = models.PositiveIntegerField(_("登记户数"), default=0)
-    recorded_population = models.PositiveIntegerField(_("登记常住人口"), default=0)
-    recorded_floating = models.PositiveIntegerField(_("登记流动人口"), default=0)
+    # The committee's figures on record (在册数): norms and funding use them until the street office (or the
+    # bureau) confirms that the household registry holds all of the committee's residents.
+    recorded_households = models.PositiveIntegerField(_("在册户数"), default=0)
+    recorded_population = models.PositiveIntegerField(_("在册常住人口"), default=0)
+    recorded_floating = models.PositiveIntegerField(_("在册流动人口"), default=0)
+    registry_complete_at = models.DateTimeField(_("人口登记确认完整时间"), null=True, blank=True)
+    registry_complete_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("人口登记确认人"),
+    )
 
     class Meta:
         ordering = ["code"]
@@ -63,10 +81,24 @@ class Committee(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(party_organisation=""), name="committee_has_party_organisation"
             ),
+            models.CheckConstraint(
+                condition=Q(registry_complete_at__isnull=True, registry_complete_by__isnull=True)
+                | Q(registry_complete_at__isnull=False, registry_complete_by__isnull=False),
+                name="committee_registry_complete_has_who_and_when",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def registry_complete(self) -> bool:
+        """The street office (or the bureau) has confirmed that the registry holds all of the committee."""
+        return self.registry_complete_at is not None
+
+    @property
+    def household_source(self) -> str:
+        return HouseholdSource.REGISTRY if self.registry_complete else HouseholdSource.RECORDED
 
     def clean(self) -> None:
         if self.village_converted and not self.village_converted_on:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 
 from community_admin.org import norms
-from community_admin.org.models import Committee, OfficeAreaNorm, Street
+from community_admin.org.models import Committee, HouseholdSource, OfficeAreaNorm, Street
 
 # The household registry (the `residents` app) is reached through the reverse relation `persons`, never
 # imported: these are its active statuses, resident population being everyone active but the floating.
@@ -15,17 +15,65 @@ ACTIVE_STATUSES = ("registered", "resident", "floating")
 RESIDENT_STATUSES = ("registered", "resident")
 FEW_COMMITTEES = 20
 
+# What a page says about the figures it used (never the stored codes).
+SOURCE_TEXT = {
+    HouseholdSource.REGISTRY: "户数来源：人口登记（已确认完整）",
+    HouseholdSource.RECORDED: "户数来源：在册数（人口登记尚未确认完整）",
+}
+SOURCE_TEXT_MIXED = (
+    "户数来源：{registry} 个社区按人口登记（已确认完整），{recorded} 个社区按在册数（人口登记尚未确认完整）"
+)
+
 
 @dataclass(frozen=True)
 class CommitteeFigures:
     households: int
     population: int
     floating: int
-    source: str  # "registry" or "recorded"
+    source: str  # HouseholdSource: the registry once it is marked complete, until then the recorded figures
     members_required: int
     social_workers_required: int
     office: norms.OfficeAreaCheck | None
     office_alternatives: list[norms.OfficeAreaCheck] = field(default_factory=list)
+    registry: tuple[int, int, int] = (0, 0, 0)  # the registry's counts, whichever source was used
+    recorded: tuple[int, int, int] = (0, 0, 0)
+
+    @property
+    def registry_complete(self) -> bool:
+        return self.source == HouseholdSource.REGISTRY
+
+    @property
+    def source_label(self) -> str:
+        return str(HouseholdSource(self.source).label)
+
+    @property
+    def source_text(self) -> str:
+        return SOURCE_TEXT[self.source]
+
+    @property
+    def registry_households(self) -> int:
+        return self.registry[0]
+
+    @property
+    def recorded_households(self) -> int:
+        return self.recorded[0]
+
+
+def source_text(*, registry: int, recorded: int) -> str:
+    """What a page showing many committees' figures says about their source."""
+    if not recorded:
+        return SOURCE_TEXT[HouseholdSource.REGISTRY]
+    if not registry:
+        return SOURCE_TEXT[HouseholdSource.RECORDED]
+    return SOURCE_TEXT_MIXED.format(registry=registry, recorded=recorded)
+
+
+def source_counts(sources: Iterable[str]) -> dict[str, int]:
+    """How many committees' figures came from each source: {"registry": n, "recorded": m}."""
+    counts = dict.fromkeys(HouseholdSource.values, 0)
+    for source in sources:
+        counts[source] += 1
+    return counts
 
 
 def office_area_norms() -> list[OfficeAreaNorm]:
@@ -59,19 +107,14 @@ def registry_counts(committee_ids) -> dict[int, tuple[int, int, int]]:
 def committee_figures(
     committee: Committee, *, office_norms: list[OfficeAreaNorm], counts: tuple[int, int, int] | None = None
 ) -> CommitteeFigures:
-    """Norms against the committee's figures: the registry's counts once it holds the committee's households,
-    until then the committee's recorded figures."""
+    """Norms against the committee's figures: the registry's counts once the street office (or the bureau) has
+    marked the registry complete (a column of the committee's row: no query of its own), until then the
+    committee's recorded figures, however many households the registry already holds."""
     if counts is None:
         counts = registry_counts([committee.pk]).get(committee.pk, (0, 0, 0))
-    if counts[0]:
-        households, population, floating, source = *counts, "registry"
-    else:
-        households, population, floating, source = (
-            committee.recorded_households,
-            committee.recorded_population,
-            committee.recorded_floating,
-            "recorded",
-        )
+    recorded = (committee.recorded_households, committee.recorded_population, committee.recorded_floating)
+    source = committee.household_source
+    households, population, floating = counts if source == HouseholdSource.REGISTRY else recorded
     checks = [
         norms.OfficeAreaCheck(
             norm_code=n.code,
@@ -93,6 +136,8 @@ def committee_figures(
         social_workers_required=norms.required_social_workers(households),
         office=chosen,
         office_alternatives=[c for c in checks if c is not chosen],
+        registry=tuple(counts),
+        recorded=recorded,
     )
 
 
@@ -127,7 +172,7 @@ class StreetTotals:
 
 
 def street_totals(rows: list[tuple[Committee, CommitteeFigures]]) -> dict[int, StreetTotals]:
-    """Sum `committees_with_figures` rows per street: the same rule (registry, else recorded) as each committee."""
+    """Sum `committees_with_figures` rows per street: each committee counted from the source its figures used."""
     sums: dict[int, list[int]] = {}
     for committee, figures in rows:
         total = sums.setdefault(committee.street_id, [0, 0, 0])

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from community_admin.accounts.models import Role, User
 from community_admin.core import idnumbers
 from community_admin.core.progress import Progress
 from community_admin.core.seeding import SeedContext, bulk_insert
@@ -40,6 +41,11 @@ GIVEN = (
 )
 SMALL_HOUSEHOLDS = 5
 FLOATING_HOUSEHOLD_SHARE = 0.15
+# Most street offices have confirmed their committees' registries complete; these are still being entered
+# (at full scale filled to part of their recorded figures), so both states are seen.
+INCOMPLETE_COMMITTEES = 14
+INCOMPLETE_SHARE = (0.55, 0.95)
+COMPLETED_DAYS_AGO = (20, 200)
 
 
 def run(ctx: SeedContext) -> None:
@@ -48,16 +54,18 @@ def run(ctx: SeedContext) -> None:
         return
     rng = ctx.rng("residents")
     committees = list(Committee.objects.order_by("code"))
+    incomplete = _still_entering(ctx, committees)
     gen = _Generator(rng, today=timezone.localdate())
     progress = Progress("户籍台账", len(committees), stream=ctx.stderr)
     household_id, person_id = 1, 1
     households, persons, events = [], [], []
     for committee in committees:
         if ctx.scale == "full":
+            share = incomplete.get(committee.pk, 1.0)
             target_h, target_r, target_f = (
-                committee.recorded_households,
-                committee.recorded_population,
-                committee.recorded_floating,
+                round(committee.recorded_households * share),
+                round(committee.recorded_population * share),
+                round(committee.recorded_floating * share),
             )
         else:
             target_h, target_r, target_f = SMALL_HOUSEHOLDS, 12, 3
@@ -78,9 +86,39 @@ def run(ctx: SeedContext) -> None:
     bulk_insert(Person, ["id", *PERSON_FIELDS, "created_at", "updated_at"], (r + (now, now) for r in persons))
     bulk_insert(PersonEvent, [*EVENT_FIELDS, "created_at"], (r + (now,) for r in events))
     active = sum(1 for p in persons if p[PERSON_FIELDS.index("status") + 1] in Person.ACTIVE_STATUSES)
+    marked = _mark_complete(ctx, [c for c in committees if c.pk not in incomplete])
     ctx.say(
-        f"[residents] {len(households)} 户，{active} 名在册人员（另有迁出、死亡 {len(persons) - active} 人）。"
+        f"[residents] {len(households)} 户，{active} 名在册人员（另有迁出、死亡 {len(persons) - active} 人）；"
+        f"{marked} 个社区的人口登记已由街道确认完整，{len(committees) - marked} 个尚在录入。"
     )
+
+
+def _still_entering(ctx: SeedContext, committees: list[Committee]) -> dict[int, float]:
+    """The committees whose registry is not yet complete, with the share of their recorded figures entered
+    (a generator of its own, so the rest of the registry is the same as without it)."""
+    rng = ctx.rng("residents.completeness")
+    chosen = rng.sample(committees, min(INCOMPLETE_COMMITTEES, len(committees)))
+    return {c.pk: rng.uniform(*INCOMPLETE_SHARE) for c in chosen}
+
+
+def _mark_complete(ctx: SeedContext, committees: list[Committee]) -> int:
+    """Each street's clerk has confirmed these registries complete, some weeks or months ago: written as
+    history (no audit rows), like the rest of the demo. Without the street's account, nothing is marked."""
+    rng = ctx.rng("residents.completeness.when")
+    clerks = {u.street_id: u for u in User.objects.filter(role=Role.STREET).order_by("pk")}
+    now = timezone.now()
+    marked = []
+    for committee in committees:
+        clerk = clerks.get(committee.street_id)
+        if clerk is None:
+            continue
+        committee.registry_complete_by = clerk
+        committee.registry_complete_at = now - timedelta(
+            days=rng.randint(*COMPLETED_DAYS_AGO), hours=rng.randint(0, 8)
+        )
+        marked.append(committee)
+    Committee.objects.bulk_update(marked, ["registry_complete_at", "registry_complete_by"], batch_size=500)
+    return len(marked)
 
 
 HOUSEHOLD_FIELDS = ["committee_id", "number", "building", "unit", "room", "housing_type", "kind"]

@@ -9,8 +9,8 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from community_admin.accounts import scoping
-from community_admin.org.models import Committee, Street
-from community_admin.org.selectors import committee_figures, registry_counts
+from community_admin.org.models import Committee, HouseholdSource, Street
+from community_admin.org.selectors import committee_figures, registry_counts, source_counts, source_text
 from community_admin.staff import retirement
 from community_admin.staff.models import (
     MEMBER_POSTS,
@@ -103,6 +103,11 @@ class StaffingRow:
     social_workers_required: int
     social_workers_present: int
     seconded: int
+    source: str = HouseholdSource.RECORDED  # where `households` came from (org.selectors.committee_figures)
+
+    @property
+    def source_label(self) -> str:
+        return str(HouseholdSource(self.source).label)
 
     @property
     def members_gap(self) -> int:
@@ -146,9 +151,15 @@ def staffing_gaps(committees: QuerySet[Committee], *, counts: dict | None = None
                 social_workers_required=figures.social_workers_required,
                 social_workers_present=committee.social_workers_present,
                 seconded=committee.seconded,
+                source=figures.source,
             )
         )
     return rows
+
+
+def staffing_source_text(rows: list[StaffingRow]) -> str:
+    """What the staffing page says about where the households behind its norms came from."""
+    return source_text(**source_counts(r.source for r in rows))
 
 
 @dataclass(frozen=True)

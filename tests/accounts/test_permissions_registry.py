@@ -24,6 +24,7 @@ EXPECTED_PERMISSIONS = {
     "accounts.manage": "bureau street",
     "norms.manage": "bureau",
     "org.edit_committee": "bureau street",
+    "org.registry_complete": "bureau street",
     "dashboards.district": "bureau",
     "dashboards.street": "bureau street",
     "dashboards.survey_report": "bureau",

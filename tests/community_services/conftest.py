@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from community_admin.community_services import services
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import HouseholdFactory, PersonFactory, mark_registry_complete
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +43,12 @@ def households(world):
 
 
 @pytest.fixture
-def persons(households):
-    return {code: PersonFactory(household=h) for code, h in households.items()}
+def persons(world, households):
+    """A person in each household; each committee's registry marked complete, so the balance counts the
+    registry's households (one each), not the recorded figures."""
+    people = {code: PersonFactory(household=h) for code, h in households.items()}
+    mark_registry_complete(*(h.committee for h in households.values()), by=world.street_user)
+    return people
 
 
 @pytest.fixture

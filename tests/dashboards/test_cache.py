@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.factories import PersonFactory
+from tests.factories import PersonFactory, mark_registry_complete
 
 
 @pytest.fixture
@@ -17,9 +17,12 @@ def cached(settings):
 
 @pytest.fixture
 def registered(world):
-    """A household in each committee: the figures then come from the registry, not the recorded ones."""
-    for committee in (world.committee_a1, world.committee_a2, world.committee_b1):
+    """A household in each committee, each registry marked complete: the figures then come from the registry,
+    not the recorded ones."""
+    committees = (world.committee_a1, world.committee_a2, world.committee_b1)
+    for committee in committees:
         PersonFactory(household__committee=committee)
+    mark_registry_complete(*committees, by=world.street_user)
 
 
 def households(response) -> int:

@@ -19,6 +19,8 @@ def test_funding_figures_reconcile_to_the_run(world):
         "year": 1999,
         "total": Decimal("0.00"),
         "per_household": Decimal("0.00"),
+        "sources": {"registry": 0, "recorded": 0},
+        "source_text": None,  # no run: nothing to say where its households came from
     }
 
 

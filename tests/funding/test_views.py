@@ -68,7 +68,8 @@ def test_compare_page_embeds_chart_data_and_export_is_xlsx(world, login):
     assert export["Content-Disposition"].startswith("attachment")
     sheet = load_workbook(BytesIO(export.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[3][0] == "社区代码"
+    assert rows[3][0] == "户数来源：在册数（人口登记尚未确认完整）"  # no registry is marked complete here
+    assert rows[4][0] == "社区代码"
     assert rows[-1][3] == float(objects.run.total) or Decimal(str(rows[-1][3])) == objects.run.total
 
 

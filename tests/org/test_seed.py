@@ -81,6 +81,7 @@ def clear_district() -> None:
                 continue
             # The base manager: some apps forbid bulk deletes through their default manager (certificates).
             model._base_manager.all().delete()
+    Committee.objects.update(registry_complete_at=None, registry_complete_by=None)  # the marks name users
     User.objects.all().delete()
     for model in (Honour, ServiceCentre, Department, Committee, Street):
         model.objects.all().delete()

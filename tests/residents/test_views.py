@@ -8,7 +8,7 @@ from community_admin.core.models import AuditLog
 from community_admin.org import selectors as org_selectors
 from community_admin.residents import services
 from community_admin.residents.models import Household, Person, RegistrationConflict
-from tests.factories import HouseholdFactory, PersonFactory, UserFactory
+from tests.factories import HouseholdFactory, PersonFactory, UserFactory, mark_registry_complete
 from tests.residents.conftest import xlsx
 from tests.residents.test_import import good_rows
 
@@ -140,13 +140,16 @@ def test_template_download(world, login):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_committee_figures_come_from_the_registry_once_it_holds_the_committee(world):
+def test_committee_figures_come_from_the_registry_once_it_is_marked_complete(world):
     norms = org_selectors.office_area_norms()
     assert org_selectors.committee_figures(world.committee_a1, office_norms=norms).source == "recorded"
     household = HouseholdFactory(committee=world.committee_a1)
     PersonFactory(household=household)
     PersonFactory(household=household, status="floating")
     PersonFactory(household=household, status="moved_out")
+    figures = org_selectors.committee_figures(world.committee_a1, office_norms=norms)
+    assert (figures.source, figures.households, figures.registry) == ("recorded", 1500, (1, 1, 1))
+    mark_registry_complete(world.committee_a1, by=world.street_user)
     figures = org_selectors.committee_figures(world.committee_a1, office_norms=norms)
     assert (figures.source, figures.households, figures.population, figures.floating) == ("registry", 1, 1, 1)
     assert figures.members_required == 3 and figures.social_workers_required == 1

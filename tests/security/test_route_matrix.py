@@ -249,6 +249,10 @@ ROUTES: dict[str, Route] = {
     "dashboards:street-detail": Route("page", scope=street_scope),
     "dashboards:committee-detail": Route("page", scope=committee_scope),
     "dashboards:committee-edit": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=committee_scope),
+    # no `complete` in the body: refused with a message, back to the committee
+    "dashboards:committee-registry": Route(
+        "page", OVERSIGHT, scope=committee_scope, method="post", ok=(302,)
+    ),
     "dashboards:office-norms": Route("page"),
     "dashboards:district": Route("page", BUREAU),
     "dashboards:street-dashboard": Route("page", frozenset({Role.BUREAU, Role.STREET}), scope=street_scope),
@@ -261,6 +265,7 @@ ROUTES: dict[str, Route] = {
     "street-detail": Route("api", scope=street_scope),
     "committee-list": Route("api"),
     "committee-detail": Route("api", scope=committee_scope),
+    "committee-registry-complete": Route("api", OVERSIGHT, scope=committee_scope, method="post", ok=(400,)),
     # The household registry
     "residents:person-list": Route("page"),
     "residents:person-export": Route("page", SENSITIVE),

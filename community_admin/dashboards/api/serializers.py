@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community_admin.org.models import Committee, Street
+from community_admin.org.models import Committee, HouseholdSource, Street
 
 
 class StreetOutputSerializer(serializers.ModelSerializer):
@@ -52,8 +52,12 @@ class CommitteeNormsSerializer(serializers.Serializer):
     population = serializers.IntegerField()
     floating = serializers.IntegerField()
     source = serializers.ChoiceField(
-        choices=["registry", "recorded"], help_text="registry：由户籍台账计算；recorded：登记数"
+        choices=HouseholdSource.choices,
+        help_text="registry：人口登记（街道已确认完整）；recorded：在册数（人口登记尚未确认完整）",
     )
+    source_display = serializers.CharField(source="source_label", help_text="户数来源（中文）")
+    registry_households = serializers.IntegerField(help_text="人口登记中的户数（无论是否确认完整）")
+    recorded_households = serializers.IntegerField(help_text="在册户数")
     members_required = serializers.IntegerField()
     social_workers_required = serializers.IntegerField()
     office = OfficeAreaCheckSerializer(allow_null=True)
@@ -65,6 +69,10 @@ class CommitteeOutputSerializer(serializers.ModelSerializer):
     street_name = serializers.CharField(source="street.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     norms = serializers.SerializerMethodField()
+    registry_complete = serializers.BooleanField(
+        read_only=True, help_text="街道办事处（或区民政局）已确认人口登记完整：配置标准和经费按人口登记计算"
+    )
+    registry_complete_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Committee
@@ -80,18 +88,39 @@ class CommitteeOutputSerializer(serializers.ModelSerializer):
             "village_converted_on",
             "party_organisation",
             "office_area_m2",
+            "registry_complete",
+            "registry_complete_at",
+            "registry_complete_by",
             "norms",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="确认人（姓名）"))
+    def get_registry_complete_by(self, committee: Committee) -> str | None:
+        who = committee.registry_complete_by
+        return who.display_name if who else None
 
     @extend_schema_field(CommitteeNormsSerializer)
     def get_norms(self, committee: Committee) -> dict:
         return CommitteeNormsSerializer(self.context["figures"][committee.pk]).data
 
 
+class _RequiredBooleanField(serializers.BooleanField):
+    default_empty_html = serializers.empty  # a form body without the field is "required", never false
+
+
+class RegistryMarkInputSerializer(serializers.Serializer):
+    complete = _RequiredBooleanField(help_text="true：确认人口登记完整；false：撤回确认")
+
+
 class _KindsSerializer(serializers.Serializer):
     residential = serializers.IntegerField()
     unit = serializers.IntegerField()
     mixed = serializers.IntegerField()
+
+
+class _SourcesSerializer(serializers.Serializer):
+    registry = serializers.IntegerField(help_text="按人口登记计算的社区数（人口登记已确认完整）")
+    recorded = serializers.IntegerField(help_text="按在册数计算的社区数（人口登记尚未确认完整）")
 
 
 class _CentresSerializer(serializers.Serializer):
@@ -173,6 +202,7 @@ class _FundingSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     total = serializers.DecimalField(max_digits=14, decimal_places=2)
     per_household = serializers.DecimalField(max_digits=10, decimal_places=2)
+    household_sources = _SourcesSerializer(help_text="测算快照的户数来源：各有多少个社区")
     flags = serializers.DictField(
         child=serializers.IntegerField(), help_text="各类资金预警数；shortfall：经费低于典型年支出的社区数"
     )
@@ -240,6 +270,7 @@ class DashboardSerializer(serializers.Serializer):
     committees_by_kind = _KindsSerializer()
     village_converted = serializers.IntegerField()
     households = serializers.IntegerField()
+    household_sources = _SourcesSerializer(help_text="户数、人口和配置标准的来源：各有多少个社区")
     resident_population = serializers.IntegerField()
     floating_population = serializers.IntegerField()
     service_centres = _CentresSerializer()

@@ -1,6 +1,7 @@
 import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,9 +12,10 @@ from community_admin.dashboards import selectors as dashboard_selectors
 from community_admin.dashboards.api.serializers import (
     CommitteeOutputSerializer,
     DashboardSerializer,
+    RegistryMarkInputSerializer,
     StreetOutputSerializer,
 )
-from community_admin.org import selectors
+from community_admin.org import selectors, services
 from community_admin.org.models import Committee, Street
 
 
@@ -52,9 +54,15 @@ class CommitteeFilter(StrictFilterSet):
 class CommitteeViewSet(
     ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    """Committees the caller may see, with their norms (members, social workers, office space) and compliance."""
+    """Committees the caller may see, with their norms (members, social workers, office space) and compliance,
+    computed from the registry once the street office has marked it complete, until then from the recorded
+    figures (`norms.source`)."""
 
-    required_permission = "org.view"
+    required_permission = {
+        "list": "org.view",
+        "retrieve": "org.view",
+        "registry_complete": "org.registry_complete",
+    }
     serializer_class = CommitteeOutputSerializer
     queryset = Committee.objects.none()
     filterset_class = CommitteeFilter
@@ -62,7 +70,11 @@ class CommitteeViewSet(
     ordering_fields = ["code", "name", "recorded_households", "office_area_m2"]
 
     def get_queryset(self):
-        return scoping.visible_committees(self.request.user).select_related("street").order_by("code")
+        return (
+            scoping.visible_committees(self.request.user)
+            .select_related("street", "registry_complete_by")
+            .order_by("code")
+        )
 
     def get_serializer(self, *args, **kwargs):
         """Committees are serialised with their figures, computed for the whole page at once."""
@@ -72,6 +84,21 @@ class CommitteeViewSet(
             kwargs["context"]["figures"] = {c.pk: f for c, f in selectors.committees_with_figures(items)}
             args = (items if kwargs.get("many") else items[0], *args[1:])
         return super().get_serializer(*args, **kwargs)
+
+    @extend_schema(request=RegistryMarkInputSerializer, responses=CommitteeOutputSerializer)
+    @action(detail=True, methods=["post"], url_path="registry-complete")
+    def registry_complete(self, request, pk=None):
+        """The street office (or the bureau) marks the committee's registry complete (`complete: true`) or
+        withdraws the mark (`complete: false`). Marking a registry without households, or withdrawing a mark
+        that is not there, is 400 naming `registry_complete`; a committee's own staff are refused (403)."""
+        committee = self.get_object()
+        data = RegistryMarkInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if data.validated_data["complete"]:
+            services.committee_registry_complete(actor=request.user, committee=committee)
+        else:
+            services.committee_registry_incomplete(actor=request.user, committee=committee)
+        return Response(self.get_serializer(self.get_queryset().get(pk=committee.pk)).data)
 
 
 class DistrictDashboardView(APIView):

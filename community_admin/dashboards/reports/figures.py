@@ -195,6 +195,7 @@ def _funding(committees, year: int) -> dict:
         "task_money": sum((b.task_money for b in budgets), ZERO),
         "spent_general": sum((b.spent_general for b in budgets), ZERO),
         "flags": _flag_counts(budgets),
+        "source_text": totals["source_text"],
     }
 
 

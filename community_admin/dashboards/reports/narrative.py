@@ -8,6 +8,7 @@ from community_admin.community_services.balance import FLAG_BELOW_INDEX
 from community_admin.dashboards.reports import charts
 from community_admin.dashboards.reports.charts import Series
 from community_admin.org import norms
+from community_admin.org.selectors import source_text
 
 
 @dataclass
@@ -72,7 +73,7 @@ def basic_situation(f: dict) -> Part:
         f"{kinds['residential']}个纯居型社区居委会，{kinds['unit']}个单位型社区居委会（家委会）{mixed}，"
         f"各社区均成立了社区党组织。社区常住人口{approx(b['resident_population'])}，"
         f"流动人口{approx(b['floating_population'])}，共{b['households']:,}户，"
-        f"每个社区平均服务居民{average_h:,}户、{average_p:,}人。"
+        f"每个社区平均服务居民{average_h:,}户、{average_p:,}人。{source_text(**b['household_sources'])}。"
         f"全区有{b['village_converted']}个社区居委会由村委会改建（“村改居”），划归有关街道管辖。"
     )
     c = b["service_centres"]
@@ -268,6 +269,7 @@ def funding(f: dict) -> Part:
             f"{yuan(m['per_committee'])}。以办公用房300平方米、办公设施较为完备的社区为例，每年的费用约需"
             f"{yuan(m['typical'])}；按此测算，{m['committees_short']}个社区的工作经费低于典型年支出，"
             f"缺口合计{yuan(m['shortfall_total'])}。随任务转入社区的经费{yuan(m['task_money'])}。{flags}"
+            + (f"经费测算的{m['source_text']}。" if m.get("source_text") else "")
         )
     elif m["typical"]:
         part.paragraphs.append(

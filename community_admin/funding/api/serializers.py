@@ -91,6 +91,9 @@ class AllocationOutputSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="run.year")
     committee_code = serializers.CharField(source="committee.code")
     committee_name = serializers.CharField(source="committee.name")
+    household_source_display = serializers.CharField(
+        source="get_household_source_display", help_text="户数来源：人口登记（测算时已确认完整）或在册数"
+    )
 
     class Meta:
         model = Allocation
@@ -102,6 +105,7 @@ class AllocationOutputSerializer(serializers.ModelSerializer):
             "committee_name",
             "households",
             "household_source",
+            "household_source_display",
             "village_converted",
             "large_centre",
             "base",

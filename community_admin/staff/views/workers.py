@@ -174,6 +174,7 @@ class StaffingView(PermissionRequiredMixin, TemplateView):
             rows=rows,
             streets=selectors.staffing_by_street(rows),
             total=selectors.staffing_totals(rows),
+            source_text=selectors.staffing_source_text(rows),
             secondments=selectors.secondment_counts(user),
             **kwargs,
         )
