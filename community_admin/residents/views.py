@@ -171,8 +171,11 @@ def _floating_actions(user, person: Person, forms: dict) -> dict:
         "residence_permit_valid_until": person.residence_permit_valid_until,
     }
     return {
-        "can_floating_move_out": floating and has_permission(user, "residents.floating_move_out"),
-        "can_update_permit": floating and has_permission(user, "residents.residence_permit"),
+        # a refused form is shown with its reason, also for someone the page would not offer it for
+        "can_floating_move_out": (floating or "floating_move_out" in forms)
+        and has_permission(user, "residents.floating_move_out"),
+        "can_update_permit": (floating or "permit" in forms)
+        and has_permission(user, "residents.residence_permit"),
         "floating_move_out_form": forms.get("floating_move_out") or FloatingMoveOutForm(prefix="outflow"),
         "permit_form": forms.get("permit")
         or ResidencePermitForm(prefix="permit", person=person, initial=initial),
