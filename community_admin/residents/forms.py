@@ -96,15 +96,16 @@ class _CommitteeChoice(forms.ModelChoiceField):
 class FloatingMoveOutForm(_ServiceMessagesMixin, StyledFormMixin, forms.Form):
     happened_on = forms.DateField(label="迁出日期", widget=forms.DateInput(attrs={"type": "date"}))
     to_committee = _CommitteeChoice(
-        label="迁往本区社区（如知道）",
+        label="迁往本区社区",
+        help_text="迁往区外或不详则不选",
         queryset=Committee.objects.select_related("street").order_by("street__code", "code"),
         required=False,
-        empty_label="—（区外或不详）",
+        empty_label="—",
     )
     destination = forms.CharField(
-        label="迁往地址（如知道）", max_length=200, required=False, help_text="如“河南省郑州市金水区”"
+        label="迁往地址", max_length=200, required=False, help_text="如“河南省郑州市金水区”；不详可不填"
     )
-    reason = forms.CharField(label="迁出原因（可不填）", max_length=200, required=False)
+    reason = forms.CharField(label="迁出原因", max_length=200, required=False, help_text="可不填")
 
 
 class ResidencePermitForm(_ServiceMessagesMixin, StyledFormMixin, forms.Form):
@@ -118,7 +119,10 @@ class ResidencePermitForm(_ServiceMessagesMixin, StyledFormMixin, forms.Form):
         label="签发日期", widget=forms.DateInput(attrs={"type": "date"})
     )
     residence_permit_valid_until = forms.DateField(
-        label="有效期至（长期有效可不填）", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="有效期至",
+        required=False,
+        help_text="长期有效则不填",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args, person: Person, **kwargs):

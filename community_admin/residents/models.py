@@ -208,7 +208,8 @@ class PersonEvent(models.Model):
         Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("新户")
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
-    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    # db_default: the seed and bulk writers insert events naming their columns (core.seeding.bulk_insert)
+    reason = models.CharField(_("原因"), max_length=200, blank=True, default="", db_default="")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -344,7 +344,7 @@ def test_the_police_updates_a_permit_on_the_page_and_bad_dates_write_nothing(wor
         },
     )
     assert bad.status_code == 400
-    assert "有效期至（长期有效可不填）：须晚于签发日期。" in bad.content.decode()
+    assert "有效期至：须晚于签发日期。" in bad.content.decode()
     person.refresh_from_db()
     assert person.residence_permit_number == "" and not AuditLog.objects.filter(
         action="person.residence_permit"
