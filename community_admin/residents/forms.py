@@ -78,6 +78,11 @@ class EventForm(StyledFormMixin, forms.Form):
     destination = forms.CharField(label="迁往（迁出时填写）", max_length=200, required=False)
 
 
+def _date_input() -> forms.DateInput:
+    """`type="date"` takes only ISO dates: a prefilled value in the locale's format would show empty."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class _ServiceMessagesMixin:
     """A service's message names its field ("签发日期：不能晚于今天。") and the field's template puts the label
     before every error: on a field, the message keeps only what follows the name."""
@@ -115,14 +120,12 @@ class ResidencePermitForm(_ServiceMessagesMixin, StyledFormMixin, forms.Form):
         required=False,
         widget=UnechoedTextInput(attrs={"autocomplete": "off"}),
     )
-    residence_permit_issued_on = forms.DateField(
-        label="签发日期", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    residence_permit_issued_on = forms.DateField(label="签发日期", widget=_date_input())
     residence_permit_valid_until = forms.DateField(
         label="有效期至",
         required=False,
         help_text="长期有效则不填",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=_date_input(),
     )
 
     def __init__(self, *args, person: Person, **kwargs):

@@ -395,3 +395,12 @@ def test_a_person_outside_the_stations_streets_is_not_found(world, login):
     assert response.status_code == 404
     person.refresh_from_db()
     assert person.status == "floating"
+
+
+def test_the_permit_form_shows_the_dates_it_holds(world, login):
+    person = _floating(world)
+    services.residence_permit_update(
+        actor=world.department_user, person=person, number="AB123456", issued_on=date(2025, 3, 1)
+    )
+    page = login(world.department_user).get(reverse("residents:person-detail", args=[person.pk]))
+    assert 'name="permit-residence_permit_issued_on" value="2025-03-01"' in page.content.decode()
