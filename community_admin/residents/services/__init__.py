@@ -61,7 +61,6 @@ from community_admin.residents.services.persons import (
     person_reveal_id,
     person_transfer,
     person_update,
-    record_move_out,
 )
 
 __all__ = [
@@ -84,7 +83,6 @@ __all__ = [
     "person_register",
     "person_update",
     "person_move_out",
-    "record_move_out",
     "person_record_death",
     "person_transfer",
     "Revealed",
