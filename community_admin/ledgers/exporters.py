@@ -161,6 +161,8 @@ DERIVED_KINDS = {
     "联系电话": "id",
     "出生日期": "date",
     "年龄": "integer",
+    "居住证签发日期": "date",
+    "居住证有效期至": "date",
 }
 _KINDS = {"date": "date", "text": "text", "choice": "text", "person": "text"}
 

@@ -2,6 +2,7 @@ from django import forms
 
 from community_admin.core import idnumbers, reveals, uploads
 from community_admin.core.forms import StyledFormMixin, UnechoedTextInput
+from community_admin.org.models import Committee
 from community_admin.residents.models import ACTIVE_STATUS_CHOICES, Household, Person
 from community_admin.residents.services import ERR_CONFLICT_RESOLUTION
 
@@ -75,6 +76,65 @@ class HouseholdForm(StyledFormMixin, forms.Form):
 class EventForm(StyledFormMixin, forms.Form):
     happened_on = forms.DateField(label="发生日期", widget=forms.DateInput(attrs={"type": "date"}))
     destination = forms.CharField(label="迁往（迁出时填写）", max_length=200, required=False)
+
+
+def _date_input() -> forms.DateInput:
+    """`type="date"` takes only ISO dates: a prefilled value in the locale's format would show empty."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _ServiceMessagesMixin:
+    """A service's message names its field ("签发日期：不能晚于今天。") and the field's template puts the label
+    before every error: on a field, the message keeps only what follows the name."""
+
+    def add_error(self, field, error):
+        if field in self.fields and isinstance(error, list):
+            error = [e.split("：", 1)[1] if isinstance(e, str) and "：" in e[:12] else e for e in error]
+        super().add_error(field, error)
+
+
+class _CommitteeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.street.name} · {obj.name}"
+
+
+class FloatingMoveOutForm(_ServiceMessagesMixin, StyledFormMixin, forms.Form):
+    happened_on = forms.DateField(label="迁出日期", widget=forms.DateInput(attrs={"type": "date"}))
+    to_committee = _CommitteeChoice(
+        label="迁往本区社区",
+        help_text="迁往区外或不详则不选",
+        queryset=Committee.objects.select_related("street").order_by("street__code", "code"),
+        required=False,
+        empty_label="—",
+    )
+    destination = forms.CharField(
+        label="迁往地址", max_length=200, required=False, help_text="如“河南省郑州市金水区”；不详可不填"
+    )
+    reason = forms.CharField(label="迁出原因", max_length=200, required=False, help_text="可不填")
+
+
+class ResidencePermitForm(_ServiceMessagesMixin, StyledFormMixin, forms.Form):
+    residence_permit_number = forms.CharField(
+        label="居住证号码",
+        max_length=40,
+        required=False,
+        widget=UnechoedTextInput(attrs={"autocomplete": "off"}),
+    )
+    residence_permit_issued_on = forms.DateField(label="签发日期", widget=_date_input())
+    residence_permit_valid_until = forms.DateField(
+        label="有效期至",
+        required=False,
+        help_text="长期有效则不填",
+        widget=_date_input(),
+    )
+
+    def __init__(self, *args, person: Person, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["residence_permit_number"]
+        if person.residence_permit_number:
+            field.help_text = f"现为 {person.residence_permit_number_masked}；换证时填写新号码，否则留空"
+        else:
+            field.required = True
 
 
 class TransferForm(StyledFormMixin, forms.Form):

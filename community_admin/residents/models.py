@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from community_admin.core import idnumbers
@@ -103,6 +103,8 @@ class Person(TimeStampedModel):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     status = models.CharField(_("居住状态"), max_length=20, choices=Status.choices, default=Status.REGISTERED)
     residence_permit_number = models.CharField(_("居住证号码"), max_length=30, blank=True)
+    residence_permit_issued_on = models.DateField(_("居住证签发日期"), null=True, blank=True)
+    residence_permit_valid_until = models.DateField(_("居住证有效期至"), null=True, blank=True)
     # Tags. Disability and the minimum living allowance are sensitive: see selectors.SENSITIVE_ROLES.
     disability_certificate = models.CharField(_("残疾证号"), max_length=30, blank=True)
     disability_level = models.PositiveSmallIntegerField(_("残疾等级"), null=True, blank=True)
@@ -128,6 +130,12 @@ class Person(TimeStampedModel):
                 condition=Q(disability_level__isnull=True)
                 | Q(disability_level__gte=1, disability_level__lte=4),
                 name="person_disability_level_1_to_4",
+            ),
+            models.CheckConstraint(
+                condition=Q(residence_permit_issued_on__isnull=True)
+                | Q(residence_permit_valid_until__isnull=True)
+                | Q(residence_permit_valid_until__gt=F("residence_permit_issued_on")),
+                name="person_permit_valid_after_issued",
             ),
         ]
         indexes = [
@@ -200,6 +208,8 @@ class PersonEvent(models.Model):
         Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("新户")
     )
     note = models.CharField(_("说明"), max_length=200, blank=True)
+    # db_default: the seed and bulk writers insert events naming their columns (core.seeding.bulk_insert)
+    reason = models.CharField(_("原因"), max_length=200, blank=True, default="", db_default="")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -216,6 +226,22 @@ class PersonEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.happened_on} {self.get_kind_display()}"
+
+    RECORDED_VERBS = {
+        Kind.REGISTER: "登记",
+        Kind.MOVE_IN: "登记迁入",
+        Kind.MOVE_OUT: "登记迁出",
+        Kind.UPDATE: "更新",
+    }
+
+    @property
+    def recorded_by(self) -> str:
+        """ "由 甲街派出所 登记迁出" when a department's account recorded it ("" for the registry's keepers), so
+        the committee sees whose record it is."""
+        department = getattr(self.actor, "department", None) if self.actor_id else None
+        if department is None:
+            return ""
+        return f"由 {department.name} {self.RECORDED_VERBS.get(self.kind, '办理')}"
 
 
 class RegistrationConflict(TimeStampedModel):

@@ -11,6 +11,15 @@ register(
     scope=ApiToken.Scope.FLOATING_WRITE,
 )
 register("residents.edit", {Role.STREET, Role.COMMITTEE})
+# The floating-population book is the police station's (survey report): it records that a floating resident
+# has moved out (a committee keeps its own move-out, `residents.edit`) and keeps the residence permit, which
+# the registry's keepers may also update. The services refuse anyone who is not floating.
+register("residents.floating_move_out", {Role.DEPARTMENT}, scope=ApiToken.Scope.FLOATING_WRITE)
+register(
+    "residents.residence_permit",
+    {Role.STREET, Role.COMMITTEE, Role.DEPARTMENT},
+    scope=ApiToken.Scope.FLOATING_WRITE,
+)
 register("residents.reveal_id", {Role.BUREAU, Role.STREET, Role.COMMITTEE})
 register("residents.import", {Role.STREET, Role.COMMITTEE})
 register("residents.export", {Role.BUREAU, Role.STREET, Role.COMMITTEE})

@@ -45,7 +45,7 @@ def household_list(user) -> QuerySet[Household]:
 
 def person_history(person: Person) -> QuerySet[PersonEvent]:
     return person.events.select_related(
-        "from_committee", "to_committee", "from_household", "to_household", "actor"
+        "from_committee", "to_committee", "from_household", "to_household", "actor__department"
     )
 
 

@@ -17,6 +17,16 @@ urlpatterns = [
     path(
         "persons/<int:pk>/transfer/", views.PersonEventView.as_view(kind="transfer"), name="person-transfer"
     ),
+    path(
+        "persons/<int:pk>/floating-move-out/",
+        views.FloatingMoveOutView.as_view(),
+        name="person-floating-move-out",
+    ),
+    path(
+        "persons/<int:pk>/residence-permit/",
+        views.ResidencePermitView.as_view(),
+        name="person-residence-permit",
+    ),
     path("households/new/", views.HouseholdCreateView.as_view(), name="household-create"),
     path("households/<int:pk>/", views.HouseholdDetailView.as_view(), name="household-detail"),
     path("households/<int:pk>/register/", views.PersonRegisterView.as_view(), name="person-register"),

@@ -17,11 +17,13 @@ from community_admin.residents.filters import PersonFilter
 from community_admin.residents.forms import (
     ConflictResolveForm,
     EventForm,
+    FloatingMoveOutForm,
     HouseholdForm,
     IdNumberSearchForm,
     ImportForm,
     PersonForm,
     PersonRegisterForm,
+    ResidencePermitForm,
     RevealForm,
     TransferForm,
 )
@@ -155,9 +157,29 @@ class PersonDetailView(PermissionRequiredMixin, View):
                 "move_out_form": forms.get("move_out") or EventForm(prefix="move_out"),
                 "death_form": forms.get("death") or EventForm(prefix="death"),
                 "transfer_form": forms.get("transfer") or TransferForm(prefix="transfer"),
+                **_floating_actions(user, person, forms),
             },
             status=status,
         )
+
+
+def _floating_actions(user, person: Person, forms: dict) -> dict:
+    """The police station's actions on a floating resident's page (and a keeper's permit update)."""
+    floating = person.status == Person.Status.FLOATING
+    initial = {
+        "residence_permit_issued_on": person.residence_permit_issued_on,
+        "residence_permit_valid_until": person.residence_permit_valid_until,
+    }
+    return {
+        # a refused form is shown with its reason, also for someone the page would not offer it for
+        "can_floating_move_out": (floating or "floating_move_out" in forms)
+        and has_permission(user, "residents.floating_move_out"),
+        "can_update_permit": (floating or "permit" in forms)
+        and has_permission(user, "residents.residence_permit"),
+        "floating_move_out_form": forms.get("floating_move_out") or FloatingMoveOutForm(prefix="outflow"),
+        "permit_form": forms.get("permit")
+        or ResidencePermitForm(prefix="permit", person=person, initial=initial),
+    }
 
 
 class PersonRevealView(PermissionRequiredMixin, View):
@@ -226,6 +248,46 @@ class PersonEventView(PermissionRequiredMixin, View):
             services.person_transfer(
                 actor=request.user, person=person, to_household=target, happened_on=data["happened_on"]
             )
+
+
+class FloatingMoveOutView(PermissionRequiredMixin, View):
+    """登记迁出 of a floating resident, by the police station, from the person's page."""
+
+    required_permission = "residents.floating_move_out"
+
+    def post(self, request, pk):
+        person = _person(request, pk)
+        return form_submit(
+            request,
+            FloatingMoveOutForm(request.POST, prefix="outflow"),
+            lambda data: services.floating_move_out(actor=request.user, person=person, **data),
+            invalid=lambda form: PersonDetailView().render(request, person, floating_move_out=form),
+            success_url=reverse("residents:person-detail", args=[person.pk]),
+            success_message=f"已登记迁出：{person.name}",
+        )
+
+
+class ResidencePermitView(PermissionRequiredMixin, View):
+    """更新居住证 of a floating resident, from the person's page."""
+
+    required_permission = "residents.residence_permit"
+
+    def post(self, request, pk):
+        person = _person(request, pk)
+        return form_submit(
+            request,
+            ResidencePermitForm(request.POST, prefix="permit", person=person),
+            lambda data: services.residence_permit_update(
+                actor=request.user,
+                person=person,
+                number=data["residence_permit_number"],
+                issued_on=data["residence_permit_issued_on"],
+                valid_until=data["residence_permit_valid_until"],
+            ),
+            invalid=lambda form: PersonDetailView().render(request, person, permit=form),
+            success_url=reverse("residents:person-detail", args=[person.pk]),
+            success_message=f"居住证已更新：{person.name}",
+        )
 
 
 class PersonRegisterView(PermissionRequiredMixin, View):
@@ -325,6 +387,8 @@ class HouseholdDetailView(PermissionRequiredMixin, View):
                 "household": household,
                 "members": household.members.order_by("id"),
                 "can_register": has_permission(request.user, "residents.register"),
+                "can_floating_move_out": has_permission(request.user, "residents.floating_move_out"),
+                "can_update_permit": has_permission(request.user, "residents.residence_permit"),
             },
         )
 

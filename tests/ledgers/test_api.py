@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.urls import reverse
 
 from community_admin.accounts import services as account_services
@@ -16,7 +18,12 @@ def _token(world, department, scopes):
 
 
 def test_owner_department_token_reads_its_books_across_its_committees(world, books, client):
-    PersonFactory(household__committee=world.committee_a1, status="floating", residence_permit_number="R1")
+    PersonFactory(
+        household__committee=world.committee_a1,
+        status="floating",
+        residence_permit_number="R1",
+        residence_permit_issued_on=date(2025, 3, 1),
+    )
     PersonFactory(household__committee=world.committee_b1, status="floating")
     auth = _token(world, world.police, [ApiToken.Scope.LEDGERS_READ])
     listed = client.get(reverse("ledger-book-list"), **auth).json()
@@ -26,7 +33,7 @@ def test_owner_department_token_reads_its_books_across_its_committees(world, boo
     rows = client.get(reverse("ledger-book-rows", args=[book.pk]), {"committee": "A1"}, **auth).json()
     assert rows["count"] == 1
     row = rows["results"]["rows"][0]
-    assert "********" in row[1] and row[-1] == "R1"  # masked ID number; the permit number column
+    assert "********" in row[1] and row[-3:] == ["R1", "2025-03-01", ""]  # masked ID number; the permit
     outside = client.get(reverse("ledger-book-rows", args=[book.pk]), {"committee": "B1"}, **auth)
     assert outside.status_code == 400 and "committee" in outside.json()
     hidden = client.get(reverse("ledger-book-detail", args=[books["mz_relief"].pk]), **auth)

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,7 +10,7 @@ from community_admin.core import idnumbers
 from community_admin.core.models import AuditLog
 from community_admin.residents import services
 from community_admin.residents.models import Person, RegistrationConflict
-from tests.factories import HouseholdFactory, PersonFactory
+from tests.factories import DepartmentFactory, HouseholdFactory, PersonFactory
 
 
 def names(response) -> set[str]:
@@ -352,3 +353,183 @@ def test_a_police_token_opens_floating_households_only(world, client, kind):
 def test_a_department_is_offered_no_new_household_on_the_list(world, login):
     assert "新建户" not in login(world.department_user).get(reverse("residents:person-list")).content.decode()
     assert "新建户" in login(world.committee_user).get(reverse("residents:person-list")).content.decode()
+
+
+# Floating residents: the police station's outflow and residence permits (issue 16, item 6)
+
+
+@pytest.fixture
+def floating_people(world):
+    """A floating resident in A1 (served by the police station), one in B1 (not served), a 户籍 one in A1."""
+    made = {
+        code: PersonFactory(household__committee=committee, household__kind="floating", status="floating")
+        for code, committee in (("A1", world.committee_a1), ("B1", world.committee_b1))
+    }
+    made["registered"] = PersonFactory(household__committee=world.committee_a1)
+    return made
+
+
+def _token(world, department, scopes):
+    _, key = account_services.api_token_create(
+        actor=world.bureau, department=department, name="流动人口", scopes=scopes, days_valid=30
+    )
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def test_a_police_token_records_the_outflow_of_its_floating_residents(
+    world, client, police_auth, floating_people
+):
+    person = floating_people["A1"]
+    url = reverse("person-floating-move-out", args=[person.pk])
+    body = {"happened_on": timezone.localdate().isoformat(), "destination": "河南省", "to_committee": "B1"}
+    moved = client.post(url, body, content_type="application/json", **police_auth)
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"] == "moved_out"
+    event = person.events.get(kind="move_out")
+    assert event.to_committee == world.committee_b1 and event.actor.department == world.police
+    again = client.post(url, body, content_type="application/json", **police_auth)  # a retry
+    assert again.status_code == 200 and person.events.filter(kind="move_out").count() == 1
+    # the committee's list and counts see it as their own move-out
+    committee = Client()
+    committee.force_login(world.committee_user)
+    listed = committee.get(reverse("person-list"), {"status": "floating"}).json()
+    assert person.pk not in {p["id"] for p in listed["results"]}
+
+
+def test_the_outflow_api_refuses_a_registered_resident_naming_the_person(
+    world, client, police_auth, floating_people
+):
+    person = floating_people["registered"]
+    response = client.post(
+        reverse("person-floating-move-out", args=[person.pk]),
+        {"happened_on": timezone.localdate().isoformat()},
+        content_type="application/json",
+        **police_auth,
+    )
+    assert response.status_code == 400
+    assert response.json() == {"person": [services.ERR_NOT_FLOATING.format(status="户籍人口")]}
+    person.refresh_from_db()
+    assert person.status == "registered" and not AuditLog.objects.filter(action="person.move_out").exists()
+
+
+def test_the_floating_endpoints_answer_404_outside_the_stations_streets(
+    world, client, police_auth, floating_people
+):
+    person = floating_people["B1"]
+    today = timezone.localdate().isoformat()
+    for name, body in (
+        ("person-floating-move-out", {"happened_on": today}),
+        (
+            "person-residence-permit",
+            {"residence_permit_number": "AB123456", "residence_permit_issued_on": today},
+        ),
+    ):
+        response = client.post(
+            reverse(name, args=[person.pk]), body, content_type="application/json", **police_auth
+        )
+        assert response.status_code == 404, name
+    person.refresh_from_db()
+    assert person.status == "floating" and person.residence_permit_number == ""
+
+
+def test_the_floating_endpoints_need_the_floating_scope(world, client, floating_people):
+    """A police token without `residents:floating`, and a district department (not the police) whose token
+    reads the registry only: 403, nothing written. A committee is not offered the police's outflow; it keeps
+    its own move-out."""
+    other = DepartmentFactory(code="RS", name="区人社局", kind="district")
+    person = floating_people["A1"]
+    today = timezone.localdate().isoformat()
+    bodies = {
+        "person-floating-move-out": {"happened_on": today},
+        "person-residence-permit": {
+            "residence_permit_number": "AB123456",
+            "residence_permit_issued_on": today,
+        },
+    }
+    for auth in (_token(world, world.police, ["residents:read"]), _token(world, other, ["residents:read"])):
+        for name, body in bodies.items():
+            response = client.post(
+                reverse(name, args=[person.pk]), body, content_type="application/json", **auth
+            )
+            assert response.status_code == 403, name
+    committee = Client()
+    committee.force_login(world.committee_user)
+    url = reverse("person-floating-move-out", args=[person.pk])
+    assert committee.post(url, {"happened_on": today}).status_code == 403
+    person.refresh_from_db()
+    assert person.status == "floating" and person.residence_permit_number == ""
+    assert (
+        committee.post(reverse("person-move-out", args=[person.pk]), {"happened_on": today}).status_code
+        == 200
+    )
+
+
+def test_a_police_token_updates_a_residence_permit(world, client, police_auth, floating_people):
+    person = floating_people["A1"]
+    number = idnumbers.make("410102", date(1995, 5, 5), 31)
+    issued = date(2025, 3, 1)
+    response = client.post(
+        reverse("person-residence-permit", args=[person.pk]),
+        {
+            "residence_permit_number": number,
+            "residence_permit_issued_on": issued.isoformat(),
+            "residence_permit_valid_until": "2026-03-01",
+        },
+        content_type="application/json",
+        **police_auth,
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (
+        body["residence_permit_number"] == idnumbers.mask(number) and number not in response.content.decode()
+    )
+    assert (body["residence_permit_issued_on"], body["residence_permit_valid_until"]) == (
+        "2025-03-01",
+        "2026-03-01",
+    )
+    row = AuditLog.objects.get(action="person.residence_permit")
+    assert row.actor.department == world.police and number not in str(row.details)
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (
+            {"residence_permit_issued_on": "2025-03-01", "residence_permit_valid_until": "2025-03-01"},
+            "valid_until",
+        ),
+        (
+            {"residence_permit_issued_on": "2025-03-01", "residence_permit_valid_until": "2024-01-01"},
+            "valid_until",
+        ),
+        ({"residence_permit_issued_on": "2999-01-01"}, "issued_on"),
+        ({"residence_permit_issued_on": "2025-02-30"}, "issued_on"),
+        ({}, "issued_on"),
+        ({"residence_permit_issued_on": "2025-03-01", "residence_permit_number": "居住证"}, "number"),
+    ],
+)
+def test_a_bad_permit_is_refused_naming_the_field(world, client, police_auth, floating_people, body, field):
+    person = floating_people["A1"]
+    response = client.post(
+        reverse("person-residence-permit", args=[person.pk]),
+        {"residence_permit_number": "AB123456", **body},
+        content_type="application/json",
+        **police_auth,
+    )
+    assert response.status_code == 400 and set(response.json()) == {f"residence_permit_{field}"}
+    person.refresh_from_db()
+    assert (person.residence_permit_number, person.residence_permit_issued_on) == ("", None)
+    assert not AuditLog.objects.filter(action="person.residence_permit").exists()
+
+
+def test_an_unknown_destination_committee_is_refused(world, client, police_auth, floating_people):
+    person = floating_people["A1"]
+    response = client.post(
+        reverse("person-floating-move-out", args=[person.pk]),
+        {"happened_on": timezone.localdate().isoformat(), "to_committee": "ZZ9"},
+        content_type="application/json",
+        **police_auth,
+    )
+    assert response.status_code == 400 and set(response.json()) == {"to_committee"}
+    person.refresh_from_db()
+    assert person.status == "floating"

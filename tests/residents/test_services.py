@@ -435,3 +435,197 @@ def test_household_creation_audits_every_field_written(world):
         "housing_type": "owned",
         "kind": "registered",
     }
+
+
+# Floating residents as the police station keeps them (issue 16, item 6): the outflow and the residence permit.
+
+
+@pytest.fixture
+def floating(world):
+    """A floating resident of committee A1, whose residence permit is numbered by the ID number."""
+    person = PersonFactory(
+        household__committee=world.committee_a1, household__kind="floating", status="floating"
+    )
+    person.residence_permit_number = person.id_number
+    person.save(update_fields=["residence_permit_number"])
+    return person
+
+
+def test_the_police_records_a_floating_residents_outflow_as_the_registry_does(world, floating):
+    from community_admin.ledgers.derived import DERIVATIONS
+    from community_admin.org.selectors import registry_counts
+
+    assert registry_counts([world.committee_a1.pk])[world.committee_a1.pk][2] == 1
+    day = timezone.localdate() - timedelta(days=3)
+    services.floating_move_out(
+        actor=world.department_user,
+        person=floating,
+        happened_on=day,
+        destination="河南省郑州市",
+        to_committee=world.committee_b1,
+        reason="务工合同到期",
+    )
+    floating.refresh_from_db()
+    assert floating.status == Person.Status.MOVED_OUT and not floating.is_active
+    event = floating.events.get(kind=PersonEvent.Kind.MOVE_OUT)
+    assert (event.happened_on, event.note, event.to_committee, event.reason) == (
+        day,
+        "河南省郑州市",
+        world.committee_b1,
+        "务工合同到期",
+    )
+    assert event.actor == world.department_user and event.recorded_by == "由 甲街派出所 登记迁出"
+    row = AuditLog.objects.get(action="person.move_out", object_id=str(floating.pk))
+    assert row.actor == world.department_user and row.details["status"] == ["floating", "moved_out"]
+    assert row.details["department"] == "PSA" and floating.id_number not in str(row.details)
+    # the committee's counts and its floating-population book no longer hold the person
+    assert world.committee_a1.pk not in registry_counts([world.committee_a1.pk])
+    persons = selectors.person_list(world.committee_user)
+    assert not DERIVATIONS["floating_population"].queryset(persons, timezone.localdate()).exists()
+
+
+def test_a_committees_own_move_out_reads_the_same(world, household_a1):
+    person = register(world, household_a1)
+    person = services.person_move_out(
+        actor=world.committee_user, person=person, happened_on=timezone.localdate()
+    )
+    event = person.events.get(kind=PersonEvent.Kind.MOVE_OUT)
+    assert event.recorded_by == "" and person.status == Person.Status.MOVED_OUT
+    assert AuditLog.objects.get(action="person.move_out").details["status"] == ["registered", "moved_out"]
+
+
+@pytest.mark.parametrize("status", ["registered", "resident"])
+def test_the_outflow_refuses_anyone_not_floating_naming_the_person(world, status):
+    person = PersonFactory(household__committee=world.committee_a1, status=status)
+    with pytest.raises(ValidationError) as refused:
+        services.floating_move_out(
+            actor=world.department_user, person=person, happened_on=timezone.localdate()
+        )
+    label = Person.Status(status).label
+    assert refused.value.message_dict == {"person": [services.ERR_NOT_FLOATING.format(status=label)]}
+    person.refresh_from_db()
+    assert person.status == status and not person.events.exists()
+    assert not AuditLog.objects.filter(action="person.move_out").exists()
+
+
+def test_an_outflow_in_the_future_is_refused_and_writes_nothing(world, floating):
+    with pytest.raises(ValidationError) as refused:
+        services.floating_move_out(
+            actor=world.department_user, person=floating, happened_on=timezone.localdate() + timedelta(days=1)
+        )
+    assert refused.value.message_dict == {"happened_on": [services.ERR_EVENT_DATE_FUTURE]}
+    floating.refresh_from_db()
+    assert floating.status == "floating" and not AuditLog.objects.filter(action="person.move_out").exists()
+
+
+def test_a_retried_outflow_answers_again_and_writes_once(world, floating):
+    day = timezone.localdate()
+    for _ in range(2):
+        person = services.floating_move_out(
+            actor=world.department_user, person=floating, happened_on=day, destination="外省"
+        )
+        assert person.status == Person.Status.MOVED_OUT
+    assert floating.events.filter(kind=PersonEvent.Kind.MOVE_OUT).count() == 1
+    assert AuditLog.objects.filter(action="person.move_out").count() == 1
+    with pytest.raises(ValidationError) as other:  # another outflow of someone gone is not a retry
+        services.floating_move_out(
+            actor=world.department_user, person=floating, happened_on=day, destination="别处"
+        )
+    assert other.value.messages == [services.ERR_NOT_ACTIVE]
+
+
+def test_the_police_updates_a_residence_permit_audited_masked(world, floating):
+    issued = timezone.localdate() - timedelta(days=30)
+    new_number = idnumbers.make("410102", date(1995, 5, 5), 31)
+    services.residence_permit_update(
+        actor=world.department_user,
+        person=floating,
+        number=f" {new_number.lower()} ",
+        issued_on=issued,
+        valid_until=issued + timedelta(days=365),
+    )
+    floating.refresh_from_db()
+    assert floating.residence_permit_number == new_number
+    assert (floating.residence_permit_issued_on, floating.residence_permit_valid_until) == (
+        issued,
+        issued + timedelta(days=365),
+    )
+    row = AuditLog.objects.get(action="person.residence_permit")
+    assert row.actor == world.department_user and row.details["department"] == "PSA"
+    assert row.details["residence_permit_issued_on"] == [None, issued.isoformat()]
+    for clear in (new_number, floating.id_number):
+        assert clear not in str(row.details)
+    assert row.details["residence_permit_number"][1] == idnumbers.mask_embedded(new_number)
+    event = floating.events.get(kind=PersonEvent.Kind.UPDATE)
+    assert event.recorded_by == "由 甲街派出所 更新" and "居住证签发日期" in event.note
+
+
+def test_a_permit_number_left_empty_or_echoed_masked_stays(world, floating):
+    issued = timezone.localdate()
+    for number in ("", floating.residence_permit_number_masked):
+        services.residence_permit_update(
+            actor=world.department_user, person=floating, number=number, issued_on=issued
+        )
+        floating.refresh_from_db()
+        assert floating.residence_permit_number == floating.id_number
+    assert (
+        AuditLog.objects.filter(action="person.residence_permit").count() == 1
+    )  # the second changed nothing
+
+
+@pytest.mark.parametrize(
+    ("number", "issued", "valid", "field", "message"),
+    [
+        ("AB123456", 1, 1, "residence_permit_valid_until", "ERR_PERMIT_VALID_UNTIL"),
+        ("AB123456", 5, 10, "residence_permit_valid_until", "ERR_PERMIT_VALID_UNTIL"),
+        ("AB123456", -1, None, "residence_permit_issued_on", "ERR_PERMIT_ISSUED_FUTURE"),
+        ("AB<12>3456", 0, None, "residence_permit_number", "ERR_PERMIT_NUMBER_FORMAT"),
+        ("AB1", 0, None, "residence_permit_number", "ERR_PERMIT_NUMBER_FORMAT"),
+    ],
+)
+def test_bad_permits_are_refused_naming_the_field_and_write_nothing(
+    world, floating, number, issued, valid, field, message
+):
+    """`issued`/`valid` in days before today (negative: after)."""
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as refused:
+        services.residence_permit_update(
+            actor=world.department_user,
+            person=floating,
+            number=number,
+            issued_on=today - timedelta(days=issued),
+            valid_until=None if valid is None else today - timedelta(days=valid),
+        )
+    assert refused.value.message_dict[field] == [getattr(services, message)]
+    before = Person.objects.get(pk=floating.pk)
+    assert (before.residence_permit_number, before.residence_permit_issued_on) == (floating.id_number, None)
+    assert not AuditLog.objects.filter(action="person.residence_permit").exists()
+    assert not before.events.exists()
+
+
+def test_a_permit_needs_a_number_and_a_floating_resident(world, household_a1):
+    newcomer = PersonFactory(household__committee=world.committee_a1, status="floating")
+    with pytest.raises(ValidationError) as refused:
+        services.residence_permit_update(
+            actor=world.department_user, person=newcomer, issued_on=timezone.localdate()
+        )
+    assert refused.value.message_dict == {"residence_permit_number": [services.ERR_PERMIT_NUMBER_REQUIRED]}
+    resident = register(world, household_a1)
+    with pytest.raises(ValidationError) as refused:
+        services.residence_permit_update(
+            actor=world.department_user, person=resident, number="AB123456", issued_on=timezone.localdate()
+        )
+    assert set(refused.value.message_dict) == {"person"}
+
+
+def test_clearing_the_permit_number_clears_its_dates(world, floating):
+    services.residence_permit_update(
+        actor=world.department_user, person=floating, issued_on=timezone.localdate() - timedelta(days=1)
+    )
+    services.person_update(
+        actor=world.committee_user, person=floating, changes={"residence_permit_number": ""}
+    )
+    floating.refresh_from_db()
+    assert (floating.residence_permit_number, floating.residence_permit_issued_on) == ("", None)
+    details = AuditLog.objects.get(action="person.update").details
+    assert details["residence_permit_issued_on"][1] is None and floating.id_number not in str(details)

@@ -269,3 +269,141 @@ def test_a_department_page_cannot_post_sensitive_fields(world, login):
     assert response.status_code == 400 and services.ERR_SENSITIVE_FIELD.format(label="低保") in body
     assert services.ERR_SENSITIVE_FIELD.format(label="残疾证号") in body
     assert not Person.objects.exists()
+
+
+# Floating residents on the police station's pages (issue 16, item 6)
+
+
+def _floating(world, committee=None):
+    return PersonFactory(
+        household__committee=committee or world.committee_a1, household__kind="floating", status="floating"
+    )
+
+
+def test_the_police_page_offers_outflow_and_permit_on_a_floating_resident_only(world, login):
+    client = login(world.department_user)
+    floating, registered = _floating(world), PersonFactory(household__committee=world.committee_a1)
+    page = client.get(reverse("residents:person-detail", args=[floating.pk])).content.decode()
+    assert 'data-testid="outflow-form"' in page and 'data-testid="permit-form"' in page
+    household = client.get(
+        reverse("residents:household-detail", args=[floating.household_id])
+    ).content.decode()
+    assert "#outflow" in household and "#permit" in household
+    page = client.get(reverse("residents:person-detail", args=[registered.pk])).content.decode()
+    assert "outflow-form" not in page and "permit-form" not in page
+    # the committee updates the permit too, but records its own move-out, not the police's
+    page = (
+        login(world.committee_user)
+        .get(reverse("residents:person-detail", args=[floating.pk]))
+        .content.decode()
+    )
+    assert "permit-form" in page and "outflow-form" not in page
+
+
+def test_the_police_records_an_outflow_and_the_committee_sees_who(world, login):
+    person = _floating(world)
+    PersonFactory(household__committee=world.committee_a1)  # the committee's figures come from the registry
+    figures = org_selectors.committee_figures(world.committee_a1, office_norms=[])
+    assert (figures.source, figures.population, figures.floating) == ("registry", 1, 1)
+    today = timezone.localdate().isoformat()
+    response = login(world.department_user).post(
+        reverse("residents:person-floating-move-out", args=[person.pk]),
+        {"outflow-happened_on": today, "outflow-destination": "河南省郑州市", "outflow-reason": "返乡"},
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.status == "moved_out"
+    committee = login(world.committee_user)
+    page = committee.get(reverse("residents:person-detail", args=[person.pk])).content.decode()
+    assert "由 甲街派出所 登记迁出" in page and "河南省郑州市" in page and "返乡" in page
+    listed = committee.get(reverse("residents:person-list")).content.decode()
+    assert person.name not in listed  # the committee's list of current residents
+    figures = org_selectors.committee_figures(world.committee_a1, office_norms=[])
+    assert (figures.source, figures.population, figures.floating) == ("registry", 1, 0)
+
+
+def test_the_police_page_refuses_a_registered_resident_with_the_reason(world, login):
+    person = PersonFactory(household__committee=world.committee_a1)
+    response = login(world.department_user).post(
+        reverse("residents:person-floating-move-out", args=[person.pk]),
+        {"outflow-happened_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 400
+    assert services.ERR_NOT_FLOATING.format(status="户籍人口") in response.content.decode()
+    person.refresh_from_db()
+    assert person.status == "registered"
+
+
+def test_the_police_updates_a_permit_on_the_page_and_bad_dates_write_nothing(world, login):
+    person = _floating(world)
+    client = login(world.department_user)
+    url = reverse("residents:person-residence-permit", args=[person.pk])
+    bad = client.post(
+        url,
+        {
+            "permit-residence_permit_number": "AB123456",
+            "permit-residence_permit_issued_on": "2025-03-01",
+            "permit-residence_permit_valid_until": "2025-01-01",
+        },
+    )
+    assert bad.status_code == 400
+    assert "有效期至：须晚于签发日期。" in bad.content.decode()
+    person.refresh_from_db()
+    assert person.residence_permit_number == "" and not AuditLog.objects.filter(
+        action="person.residence_permit"
+    )
+    number = idnumbers.make("410102", date(1995, 5, 5), 31)
+    ok = client.post(
+        url,
+        {"permit-residence_permit_number": number, "permit-residence_permit_issued_on": "2025-03-01"},
+    )
+    assert ok.status_code == 302
+    page = client.get(reverse("residents:person-detail", args=[person.pk])).content.decode()
+    assert idnumbers.mask(number) in page and number not in page and "2025年3月1日签发" in page
+
+
+def test_a_department_without_the_floating_permission_gets_403(world, login):
+    """A district department (not the police) whose tokens read the registry only (a department's scopes are
+    its tokens', in the browser too)."""
+    from community_admin.org.models import Department
+
+    other = UserFactory(
+        username="t-rs",
+        role="department",
+        department=Department.objects.create(code="RS", name="区人社局"),
+        granted=["residents:read"],
+    )
+    person = _floating(world)
+    client = login(other)
+    page = client.get(reverse("residents:person-detail", args=[person.pk]))
+    assert page.status_code == 200 and 'data-testid="floating-actions"' not in page.content.decode()
+    today = timezone.localdate().isoformat()
+    for name, body in (
+        ("residents:person-floating-move-out", {"outflow-happened_on": today}),
+        ("residents:person-residence-permit", {"permit-residence_permit_number": "AB123456"}),
+    ):
+        assert client.post(reverse(name, args=[person.pk]), body).status_code == 403, name
+    person.refresh_from_db()
+    assert person.status == "floating" and person.residence_permit_number == ""
+
+
+def test_a_person_outside_the_stations_streets_is_not_found(world, login):
+    person = _floating(world, world.committee_b1)
+    client = login(world.department_user)
+    assert client.get(reverse("residents:person-detail", args=[person.pk])).status_code == 404
+    response = client.post(
+        reverse("residents:person-floating-move-out", args=[person.pk]),
+        {"outflow-happened_on": timezone.localdate().isoformat()},
+    )
+    assert response.status_code == 404
+    person.refresh_from_db()
+    assert person.status == "floating"
+
+
+def test_the_permit_form_shows_the_dates_it_holds(world, login):
+    person = _floating(world)
+    services.residence_permit_update(
+        actor=world.department_user, person=person, number="AB123456", issued_on=date(2025, 3, 1)
+    )
+    page = login(world.department_user).get(reverse("residents:person-detail", args=[person.pk]))
+    assert 'name="permit-residence_permit_issued_on" value="2025-03-01"' in page.content.decode()

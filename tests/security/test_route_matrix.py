@@ -23,6 +23,7 @@ ALL = frozenset(Role)
 BUREAU = frozenset({Role.BUREAU})
 KEEPERS = frozenset({Role.STREET, Role.COMMITTEE})  # keep the registry
 REGISTRARS = KEEPERS | {Role.DEPARTMENT}  # a police station registers floating people
+POLICE = frozenset({Role.DEPARTMENT})  # records a floating resident's moving out
 SENSITIVE = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 COMMITTEE = frozenset({Role.COMMITTEE})
 PRINTERS = frozenset({Role.STREET, Role.COMMITTEE})
@@ -275,6 +276,10 @@ ROUTES: dict[str, Route] = {
     "residents:person-move-out": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "residents:person-death": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "residents:person-transfer": Route("page", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-floating-move-out": Route("page", POLICE, scope=person_scope, method="post", ok=(400,)),
+    "residents:person-residence-permit": Route(
+        "page", REGISTRARS, scope=person_scope, method="post", ok=(400,)
+    ),
     "residents:household-create": Route("page", REGISTRARS),
     "residents:household-detail": Route("page", scope=household_scope),
     "residents:person-register": Route("page", REGISTRARS, scope=household_scope),
@@ -291,6 +296,8 @@ ROUTES: dict[str, Route] = {
     "person-move-out": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "person-death": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
     "person-transfer": Route("api", KEEPERS, scope=person_scope, method="post", ok=(400,)),
+    "person-floating-move-out": Route("api", POLICE, scope=person_scope, method="post", ok=(400,)),
+    "person-residence-permit": Route("api", REGISTRARS, scope=person_scope, method="post", ok=(400,)),
     # Community services
     "services:visit-list": Route("page", SERVICE),
     "services:visit-create": Route("page", COMMITTEE),

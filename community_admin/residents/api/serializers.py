@@ -69,6 +69,8 @@ class PersonOutputSerializer(serializers.ModelSerializer):
             "household_number",
             "address",
             "residence_permit_number",
+            "residence_permit_issued_on",
+            "residence_permit_valid_until",
             "veteran",
             "party_member",
             "registered_unemployed",
@@ -161,6 +163,37 @@ class RevealInputSerializer(serializers.Serializer):
 class EventInputSerializer(serializers.Serializer):
     happened_on = serializers.DateField()
     destination = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class FloatingMoveOutInputSerializer(serializers.Serializer):
+    happened_on = serializers.DateField(help_text="迁出日期（不晚于今天）")
+    destination = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="迁往地址（如知道），自由填写"
+    )
+    to_committee = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="迁往本区的社区代码（如知道）；区外或不详则不填",
+    )
+    reason = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text="迁出原因（可不填）"
+    )
+
+
+class ResidencePermitInputSerializer(serializers.Serializer):
+    residence_permit_number = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="居住证号码（数字、字母、连字符，6–30 位）；已有号码且未换证时可不填",
+    )
+    residence_permit_issued_on = serializers.DateField(help_text="签发日期（不晚于今天）")
+    residence_permit_valid_until = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="有效期至（须晚于签发日期）；长期有效不填"
+    )
 
 
 class TransferInputSerializer(serializers.Serializer):

@@ -12,6 +12,7 @@ from community_admin.accounts.api.views import ScopedObjectMixin
 from community_admin.accounts.models import Role
 from community_admin.core.counting import CountCachedPagination
 from community_admin.core.pagination import PageNumberPagination
+from community_admin.org.models import Committee
 from community_admin.residents import selectors, services
 from community_admin.residents.api import serializers as s
 from community_admin.residents.filters import PersonFilter
@@ -101,6 +102,8 @@ class PersonViewSet(
         "move_out": "residents.edit",
         "death": "residents.edit",
         "transfer": "residents.edit",
+        "floating_move_out": "residents.floating_move_out",
+        "residence_permit": "residents.residence_permit",
     }
     queryset = Person.objects.none()
     serializer_class = s.PersonOutputSerializer
@@ -198,5 +201,54 @@ class PersonViewSet(
             person=person,
             to_household=target,
             happened_on=data.validated_data["happened_on"],
+        )
+        return self._out(person)
+
+    @extend_schema(
+        request=s.FloatingMoveOutInputSerializer,
+        responses=s.PersonOutputSerializer,
+        description=(
+            "派出所为流动人口登记迁出（需令牌权限 `residents:floating`）：与社区登记的迁出相同（状态“已迁出”、"
+            "变动记录、审计），只能办理流动人口，户籍或常住人口返回 400（`person`）。"
+            "同一账户以相同内容重试，返回该人员，不重复登记。"
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="floating-move-out")
+    def floating_move_out(self, request, pk=None):
+        person = self.get_object()
+        data = s.FloatingMoveOutInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        code = fields.pop("to_committee")
+        to_committee = None
+        if code:
+            to_committee = Committee.objects.filter(code=code).first()
+            if to_committee is None:
+                raise ValidationError({"to_committee": ["迁往社区：本区没有此社区代码。"]})
+        person = services.floating_move_out(
+            actor=request.user, person=person, to_committee=to_committee, **fields
+        )
+        return self._out(person)
+
+    @extend_schema(
+        request=s.ResidencePermitInputSerializer,
+        responses=s.PersonOutputSerializer,
+        description=(
+            "更新流动人口的居住证（号码、签发日期、有效期至；部门令牌需权限 `residents:floating`）。"
+            "号码在响应中已遮盖；内容不变时不写入。"
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="residence-permit")
+    def residence_permit(self, request, pk=None):
+        person = self.get_object()
+        data = s.ResidencePermitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = data.validated_data
+        person = services.residence_permit_update(
+            actor=request.user,
+            person=person,
+            number=fields["residence_permit_number"],
+            issued_on=fields["residence_permit_issued_on"],
+            valid_until=fields["residence_permit_valid_until"],
         )
         return self._out(person)

@@ -1,7 +1,8 @@
 """Writes to the household registry. Every function names its actor, runs in one transaction and leaves an
 audit row (and, for people, a history event). Nothing is deleted: people who leave keep their record.
 
-One module per area: `households`, `persons` (registration, corrections, moves, reveals), `conflicts` (one
+One module per area: `households`, `persons` (registration, corrections, moves, reveals), `floating` (the
+police station's outflow and residence permits of floating residents), `conflicts` (one
 active person per ID number, and the registrations held for the street), `imports` (the bulk import) and
 `exports`. The names are re-exported here, so callers keep `from community_admin.residents import services`
 and `services.person_register(...)`, and tests import the error messages (`services.ERR_...`) from here.
@@ -19,6 +20,16 @@ from community_admin.residents.services.conflicts import (
 )
 from community_admin.residents.services.exports import (
     persons_export,
+)
+from community_admin.residents.services.floating import (
+    ERR_NOT_FLOATING,
+    ERR_PERMIT_ISSUED_BEFORE_BIRTH,
+    ERR_PERMIT_ISSUED_FUTURE,
+    ERR_PERMIT_NUMBER_FORMAT,
+    ERR_PERMIT_NUMBER_REQUIRED,
+    ERR_PERMIT_VALID_UNTIL,
+    floating_move_out,
+    residence_permit_update,
 )
 from community_admin.residents.services.households import (
     ERR_DEPARTMENT_FLOATING_HOUSEHOLD,
@@ -84,6 +95,14 @@ __all__ = [
     "TakenElsewhere",
     "check_id_number_free",
     "registration_conflict_resolve",
+    "ERR_NOT_FLOATING",
+    "ERR_PERMIT_NUMBER_REQUIRED",
+    "ERR_PERMIT_NUMBER_FORMAT",
+    "ERR_PERMIT_ISSUED_FUTURE",
+    "ERR_PERMIT_ISSUED_BEFORE_BIRTH",
+    "ERR_PERMIT_VALID_UNTIL",
+    "floating_move_out",
+    "residence_permit_update",
     "AUDIT_HELD_LISTED",
     "residents_import",
     "persons_export",

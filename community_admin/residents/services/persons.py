@@ -202,6 +202,8 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
         )
     if person.status not in Person.ACTIVE_STATUSES:
         raise ValidationError({"status": ERR_STATUS_VIA_EVENTS})
+    if "residence_permit_number" in changes and not person.residence_permit_number:
+        changes = {**changes, **_permit_dates_cleared(person, before)}  # no permit, so no permit dates
     _check_person_rules(person)
     person.full_clean(validate_constraints=False)
     person.save()
@@ -221,9 +223,23 @@ def person_update(*, actor, person: Person, changes: dict) -> Person:
     return person
 
 
+PERMIT_DATE_FIELDS = ("residence_permit_issued_on", "residence_permit_valid_until")
+
+
+def _permit_dates_cleared(person: Person, before: dict) -> dict:
+    cleared = {}
+    for field in PERMIT_DATE_FIELDS:
+        before[field] = getattr(person, field)
+        setattr(person, field, None)
+        cleared[field] = None
+    return cleared
+
+
 def _masked(field: str, value):
     """A value as the audit row keeps it: no full ID number, not even inside another number; a sensitive field
     only as set ("***") or empty (the disability certificate number embeds its holder's ID number)."""
+    if isinstance(value, date):
+        return value.isoformat()
     if field == "id_number":
         return idnumbers.mask(value)
     if field in selectors.SENSITIVE_FIELDS:
@@ -256,6 +272,22 @@ def _lock_active(person: Person) -> Person:
 def person_move_out(*, actor, person: Person, happened_on: date, destination: str = "") -> Person:
     person = _lock_active(person)
     _check_event_date(person, happened_on)
+    return record_move_out(actor=actor, person=person, happened_on=happened_on, destination=destination)
+
+
+def record_move_out(
+    *,
+    actor,
+    person: Person,
+    happened_on: date,
+    destination: str = "",
+    to_committee: Committee | None = None,
+    reason: str = "",
+    details: dict | None = None,
+) -> Person:
+    """The one way a person leaves the registry (status, history event, audit row), for a locked, active
+    person whose date the caller has checked: the committee's move-out and the police's floating outflow."""
+    previous = person.status
     person.status = Person.Status.MOVED_OUT
     person.save(update_fields=["status", "updated_at"])
     PersonEvent.objects.create(
@@ -264,10 +296,17 @@ def person_move_out(*, actor, person: Person, happened_on: date, destination: st
         happened_on=happened_on,
         from_committee_id=person.committee_id,
         from_household_id=person.household_id,
+        to_committee=to_committee,
         note=destination[:200],
+        reason=reason[:200],
         actor=actor,
     )
-    audit.record(actor=actor, action="person.move_out", obj=person, details={"on": happened_on.isoformat()})
+    audit.record(
+        actor=actor,
+        action="person.move_out",
+        obj=person,
+        details={"on": happened_on.isoformat(), "status": [previous, person.status], **(details or {})},
+    )
     return person
 
 
