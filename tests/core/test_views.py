@@ -136,3 +136,13 @@ def test_a_buttons_service_refusal_is_labelled_once_and_success_goes_on():
 
 def test_refusal_text_without_fields_joins_the_messages():
     assert refusal_text(ValidationError(["一", "二"])) == "一；二"
+
+
+def test_a_date_field_is_rendered_as_an_iso_date_for_the_date_picker():
+    from datetime import date
+
+    class DateForm(forms.Form):
+        day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    assert 'value="2024-01-05"' in str(DateForm(initial={"day": date(2024, 1, 5)})["day"])
+    assert DateForm({"day": "2024/01/05"}).is_valid()  # what a clerk types is still read
