@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from community_admin.admission import selectors, services
-from community_admin.admission.models import Area, ServiceItem
+from community_admin.admission.models import Area, RefusalRequestDecision, ServiceItem
 from community_admin.core.forms import StyledFormMixin
 from community_admin.org.models import Committee, Department
 
@@ -80,6 +80,20 @@ class AssignmentRefuseForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(
         label="拒绝理由", max_length=300, error_messages={"required": "请填写拒绝理由。"}
     )
+
+
+class RefusalRequestForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="申请拒绝的理由",
+        max_length=300,
+        error_messages={"required": "请写明为什么这项任务不应由社区承担。"},
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RefusalDecisionForm(StyledFormMixin, forms.Form):
+    decision = forms.ChoiceField(label="街道决定", choices=RefusalRequestDecision.choices)
+    note = forms.CharField(label="街道意见", max_length=300, required=False)
 
 
 class InboxFilterForm(StyledFormMixin, forms.Form):

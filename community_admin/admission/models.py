@@ -186,6 +186,11 @@ class Task(TimeStampedModel):
         return self.title
 
 
+class RefusalRequestDecision(models.TextChoices):
+    GRANTED = "granted", _("同意，已代为拒绝")
+    DECLINED = "declined", _("不同意，社区继续办理")
+
+
 class TaskAssignment(TimeStampedModel):
     """An admitted task as one committee works it. Overdue is not stored: it is open past the due date."""
 
@@ -216,6 +221,23 @@ class TaskAssignment(TimeStampedModel):
         related_name="+",
         verbose_name=_("办结人"),
     )
+    # The committee asks its street to refuse the task (请街道拒绝); the street grants (the refusal above) or
+    # declines, with its note. One request at a time; a declined one can be followed by another.
+    refusal_requested_at = models.DateTimeField(_("申请街道拒绝时间"), null=True, blank=True)
+    refusal_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    refusal_request_reason = models.CharField(_("申请拒绝的理由"), max_length=300, blank=True)
+    refusal_request_decision = models.CharField(
+        _("街道决定"), max_length=10, choices=RefusalRequestDecision.choices, blank=True
+    )
+    refusal_request_decided_at = models.DateTimeField(_("街道决定时间"), null=True, blank=True)
+    refusal_request_note = models.CharField(_("街道意见"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["task__due_date", "id"]
@@ -231,6 +253,22 @@ class TaskAssignment(TimeStampedModel):
                 condition=~Q(status="refused") | ~Q(refusal_reason=""),
                 name="task_assignment_refusal_has_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(refusal_requested_at__isnull=True, refusal_request_reason="")
+                | (
+                    Q(refusal_requested_at__isnull=False, refusal_requested_by__isnull=False)
+                    & ~Q(refusal_request_reason="")
+                ),
+                name="task_assignment_refusal_request_whole",
+            ),
+            models.CheckConstraint(
+                condition=Q(refusal_request_decision="", refusal_request_decided_at__isnull=True)
+                | (
+                    ~Q(refusal_request_decision="")
+                    & Q(refusal_request_decided_at__isnull=False, refusal_requested_at__isnull=False)
+                ),
+                name="task_assignment_refusal_decision_dated",
+            ),
         ]
         indexes = [models.Index(fields=["committee", "status"])]
 
@@ -244,6 +282,10 @@ class TaskAssignment(TimeStampedModel):
     @property
     def display_status(self) -> str:
         return str(_("已逾期")) if self.is_overdue else self.get_status_display()
+
+    @property
+    def refusal_request_pending(self) -> bool:
+        return self.refusal_requested_at is not None and not self.refusal_request_decision
 
 
 class TaskFundingLine(TimeStampedModel):

@@ -15,5 +15,15 @@ urlpatterns = [
     path("inbox/<int:pk>/start/", views.AssignmentStartView.as_view(), name="assignment-start"),
     path("inbox/<int:pk>/complete/", views.AssignmentCompleteView.as_view(), name="assignment-complete"),
     path("inbox/<int:pk>/refuse/", views.AssignmentRefuseView.as_view(), name="assignment-refuse"),
+    path(
+        "inbox/<int:pk>/request-refusal/",
+        views.AssignmentRequestRefusalView.as_view(),
+        name="assignment-request-refusal",
+    ),
+    path(
+        "inbox/<int:pk>/decide-refusal/",
+        views.AssignmentDecideRefusalView.as_view(),
+        name="assignment-decide-refusal",
+    ),
     path("workload/", views.WorkloadView.as_view(), name="workload"),
 ]

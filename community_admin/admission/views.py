@@ -11,6 +11,8 @@ from community_admin.admission.forms import (
     AssignmentCompleteForm,
     AssignmentRefuseForm,
     InboxFilterForm,
+    RefusalDecisionForm,
+    RefusalRequestForm,
     ServiceItemApplyForm,
     ServiceItemEditForm,
     ServiceItemFilterForm,
@@ -195,7 +197,15 @@ class AssignmentDetailView(AssignmentMixin, TemplateView):
             .first(),
             can_start=can_work and assignment.status == assignment.Status.ACCEPTED,
             complete_form=AssignmentCompleteForm() if can_work else None,
-            refuse_form=AssignmentRefuseForm() if can_refuse else None,
+            refuse_form=AssignmentRefuseForm()
+            if can_refuse and not assignment.refusal_request_pending
+            else None,
+            request_form=RefusalRequestForm()
+            if can_work and not assignment.refusal_request_pending
+            else None,
+            decision_form=RefusalDecisionForm()
+            if can_refuse and assignment.refusal_request_pending
+            else None,
             **kwargs,
         )
 
@@ -224,6 +234,46 @@ class AssignmentCompleteView(AssignmentMixin, View):
             form=AssignmentCompleteForm(request.POST),
             back=reverse("tasks:assignment-detail", args=[pk]),
             success_message="已报告完成。",
+        )
+
+
+class AssignmentRequestRefusalView(AssignmentMixin, View):
+    """The committee asks its street office to refuse the task on its behalf."""
+
+    required_permission = "tasks.work"
+
+    def post(self, request, pk: int):
+        assignment = self.get_assignment(pk)
+        return action_submit(
+            request,
+            lambda data: services.task_assignment_request_refusal(
+                actor=request.user, assignment=assignment, **data
+            ),
+            form=RefusalRequestForm(request.POST),
+            back=reverse("tasks:assignment-detail", args=[pk]),
+            success_message=f"已申请{assignment.committee.street.name}代为拒绝，请等待街道决定；决定前仍按期限办理。",
+        )
+
+
+class AssignmentDecideRefusalView(AssignmentMixin, View):
+    """The street office grants (refuses the task for the committee) or declines its committee's request."""
+
+    required_permission = "tasks.refuse"
+
+    def post(self, request, pk: int):
+        assignment = self.get_assignment(pk)
+        return action_submit(
+            request,
+            lambda data: services.task_assignment_decide_refusal(
+                actor=request.user, assignment=assignment, **data
+            ),
+            form=RefusalDecisionForm(request.POST),
+            back=reverse("tasks:assignment-detail", args=[pk]),
+            success_message=lambda a: (
+                f"已同意{a.committee.name}的申请，代为拒绝，随事转经费已撤回。"
+                if a.status == a.Status.REFUSED
+                else f"已答复{a.committee.name}：不同意拒绝，社区继续办理。"
+            ),
         )
 
 

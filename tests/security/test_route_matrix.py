@@ -450,6 +450,12 @@ ROUTES: dict[str, Route] = {
     "tasks:assignment-refuse": Route(
         "page", frozenset({Role.STREET}), scope=assignment_scope, method="post", ok=(302,)
     ),
+    "tasks:assignment-request-refusal": Route(
+        "page", frozenset({Role.COMMITTEE}), scope=assignment_scope, method="post", ok=(302,)
+    ),
+    "tasks:assignment-decide-refusal": Route(
+        "page", frozenset({Role.STREET}), scope=assignment_scope, method="post", ok=(302,)
+    ),
     "tasks:workload": Route("page", frozenset({Role.BUREAU, Role.STREET})),
     "task-list": Route("api"),
     "task-detail": Route("api", scope=task_scope),

@@ -69,7 +69,19 @@ class AssignmentOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TaskAssignment
-        fields = ["committee", "status", "overdue", "completed_at", "report", "refusal_reason"]
+        fields = [
+            "committee",
+            "status",
+            "overdue",
+            "completed_at",
+            "report",
+            "refusal_reason",
+            "refusal_requested_at",
+            "refusal_request_reason",
+            "refusal_request_decision",
+            "refusal_request_decided_at",
+            "refusal_request_note",
+        ]
 
 
 class FundingLineOutputSerializer(serializers.ModelSerializer):

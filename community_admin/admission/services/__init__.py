@@ -12,7 +12,9 @@ from community_admin.admission.services.assignments import (
     ERR_REFUSAL_REQUIRED,
     ERR_REPORT_REQUIRED,
     task_assignment_complete,
+    task_assignment_decide_refusal,
     task_assignment_refuse,
+    task_assignment_request_refusal,
     task_assignment_start,
 )
 from community_admin.admission.services.calendar import (
@@ -104,5 +106,7 @@ __all__ = [
     "ERR_REFUSAL_REQUIRED",
     "task_assignment_start",
     "task_assignment_complete",
+    "task_assignment_decide_refusal",
+    "task_assignment_request_refusal",
     "task_assignment_refuse",
 ]
