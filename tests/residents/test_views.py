@@ -302,7 +302,8 @@ def test_the_police_page_offers_outflow_and_permit_on_a_floating_resident_only(w
 
 def test_the_police_records_an_outflow_and_the_committee_sees_who(world, login):
     person = _floating(world)
-    PersonFactory(household__committee=world.committee_a1)  # the committee's figures come from the registry
+    PersonFactory(household__committee=world.committee_a1)
+    mark_registry_complete(world.committee_a1, by=world.street_user)  # its figures come from the registry
     figures = org_selectors.committee_figures(world.committee_a1, office_norms=[])
     assert (figures.source, figures.population, figures.floating) == ("registry", 1, 1)
     today = timezone.localdate().isoformat()
