@@ -160,3 +160,22 @@ def staff_objects(world) -> StaffObjects:
     if not hasattr(world, "_staff_objects"):
         world._staff_objects = StaffObjects(world)
     return world._staff_objects
+
+
+class PolicyObjects:
+    """The yearly rules the route matrix needs: 2025 adopted (the staff objects' pay policy and a rule set),
+    2026 drafts of both (the bureau's alone: out of the other roles' scope)."""
+
+    def __init__(self, world):
+        staff = staff_objects(world)
+        self.pay_adopted = PayPolicy.objects.get(year=2025, status=VersionStatus.ADOPTED)
+        self.pay_draft = make_policy(2026, status=VersionStatus.DRAFT, minimum_wage=Decimal("1950.00"))
+        self.rules_adopted = make_retirement_rules(2025)
+        self.rules_draft = make_retirement_rules(2026, status=VersionStatus.DRAFT)
+        self.staff = staff
+
+
+def policy_objects(world) -> PolicyObjects:
+    if not hasattr(world, "_policy_objects"):
+        world._policy_objects = PolicyObjects(world)
+    return world._policy_objects

@@ -4,30 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='must_change_password',
-            field=models.BooleanField(default=False, help_text='密码由他人重置后为真：本人登录后先改密码。', verbose_name='下次登录须修改密码'),
+            model_name="user",
+            name="must_change_password",
+            field=models.BooleanField(
+                default=False,
+                help_text="密码由他人重置后为真：本人登录后先改密码。",
+                verbose_name="下次登录须修改密码",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='联系电话'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="联系电话"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='post',
-            field=models.CharField(blank=True, max_length=50, verbose_name='职务'),
+            model_name="user",
+            name="post",
+            field=models.CharField(blank=True, max_length=50, verbose_name="职务"),
         ),
         migrations.AlterField(
-            model_name='user',
-            name='first_name',
-            field=models.CharField(blank=True, max_length=150, verbose_name='姓名'),
+            model_name="user",
+            name="first_name",
+            field=models.CharField(blank=True, max_length=150, verbose_name="姓名"),
         ),
     ]
