@@ -20,6 +20,7 @@ from community_admin.staff.models import (
 from community_admin.staff.services import PAY_FIELDS, RULE_FIELDS, SEX_PREFIX
 
 DATE = forms.DateInput(attrs={"type": "date"})
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # a prefilled date the browser reads
 
 
 class WorkerFilterForm(StyledFormMixin, forms.Form):
@@ -252,11 +253,12 @@ class RetirementRulesForm(StyledFormMixin, _VersionTextsMixin):
                 if name == "name":
                     field = forms.CharField(label=label, max_length=100)
                 elif name == "reform_from":
-                    field = forms.DateField(label=label, required=False, widget=DATE)
+                    field = forms.DateField(label=label, required=False, widget=ISO_DATE)
                 else:
                     field = forms.IntegerField(label=label, required=required)
-                field.widget.attrs["class"] = "form-control"
                 fields[f"{prefix}_{name}"] = field
+        for field in fields.values():  # the mixin styled the fields it saw; these come after it
+            field.widget.attrs["class"] = "form-control"
         self.fields = {**fields, **self.fields}
 
     def sections(self):

@@ -33,7 +33,12 @@ from community_admin.staff.models import (
     Worker,
     WorkerPost,
 )
-from community_admin.staff.services import accountability_candidates, pay_policy_adopt
+from community_admin.staff.services import (
+    PAY_FIELDS,
+    accountability_candidates,
+    pay_policy_adopt,
+    pay_policy_update,
+)
 
 MEMBERS = 455
 SOCIAL_WORKERS = 349
@@ -147,6 +152,11 @@ def _policies(today: date) -> None:
     adopted = PayPolicy.objects.filter(year=today.year, status=VersionStatus.ADOPTED).exists()
     bureau = User.objects.filter(role=Role.BUREAU).order_by("pk").first()
     if draft is not None and not adopted and bureau is not None:
+        # the bureau checks the report's figures, records its source, then adopts
+        values = {name: getattr(draft, name) for name in PAY_FIELDS}
+        values["source_document"] = reference.POLICY_SOURCE
+        values["note"] = "已核对调研报告数额"
+        pay_policy_update(actor=bureau, policy=draft, values=values)
         pay_policy_adopt(actor=bureau, policy=draft)
 
 

@@ -262,6 +262,12 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(versions_forward, versions_backward),
+        # a default, so that migrating back can add the column again before the data fill it
+        migrations.AlterField(
+            model_name="retirementrule",
+            name="source_document",
+            field=models.CharField(default="", max_length=300, verbose_name="依据文件"),
+        ),
         migrations.RemoveField(
             model_name="retirementrule",
             name="in_force",

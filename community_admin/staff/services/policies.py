@@ -279,8 +279,8 @@ def pay_policy_draft(*, actor, year: int, values: dict[str, Any]) -> PayPolicy:
 
 @transaction.atomic
 def pay_policy_update(*, actor, policy: PayPolicy, values: dict[str, Any]) -> PayPolicy:
+    terms = pay_terms(values)  # bad values are named first, whatever the version's state
     policy = _lock(policy, ERR_NOT_DRAFT)
-    terms = pay_terms(values)
     before = {k: getattr(policy, k) for k in terms}
     for name, value in terms.items():
         setattr(policy, name, value)
@@ -356,8 +356,8 @@ def retirement_rules_draft(*, actor, year: int, values: dict[str, Any]) -> Retir
 def retirement_rules_update(
     *, actor, rule_set: RetirementRuleSet, values: dict[str, Any]
 ) -> RetirementRuleSet:
-    rule_set = _lock(rule_set, ERR_NOT_DRAFT)
     texts, rules = retirement_terms(values)
+    rule_set = _lock(rule_set, ERR_NOT_DRAFT)
     before = {**_rules_snapshot(rule_set), **{k: getattr(rule_set, k) for k in texts}}
     for name, value in texts.items():
         setattr(rule_set, name, value)
