@@ -38,6 +38,7 @@ NAVIGATION_GROUPS = [
             ("人员配备", "staff:staffing", "staff.view"),
             ("借调", "staff:secondment-list", "staff.view"),
             ("工资", "staff:payroll-list", "staff.pay.view"),
+            ("年度规则", "staff:policy-list", "staff.policy.view"),
             ("测评", "staff:evaluation", "staff.view"),
             ("离职与退休", "staff:turnover", "staff.view"),
         ],

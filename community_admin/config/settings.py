@@ -298,6 +298,7 @@ SPECTACULAR_SETTINGS = {
         "ActivityKindEnum": "community_admin.community_services.models.Activity.Kind",
         "OrganisationKindEnum": "community_admin.community_services.models.CommunityOrganisation.Kind",
         "OrganisationSupportKindEnum": "community_admin.community_services.models.OrganisationSupport.Kind",
+        "YearlyVersionStatusEnum": "community_admin.staff.models.VersionStatus",
     },
 }
 

@@ -5,6 +5,7 @@ from pathlib import Path
 from community_admin.core import xlsx
 from community_admin.core.exporters import QUIET, Exporter
 from community_admin.core.progress import ProgressFactory
+from community_admin.staff import yearly
 
 MONEY = "money"
 
@@ -55,6 +56,7 @@ class PayrollExporter(Exporter):
                 [
                     f"依据：{payroll.policy}；全省最低工资标准 {payroll.policy.minimum_wage} 元/月；"
                     f"含五险合计 {payroll.policy.insured_monthly} 元/月"
+                    + "".join(f"；{n}" for n in yearly.payroll_notices(payroll))
                 ]
             ],
             columns=[column for column, _ in self.columns],

@@ -10,13 +10,17 @@ from community_admin.staff.models import (
     SCORE_FIELDS,
     SECONDMENT_REASON_MAX,
     Departure,
+    PayPolicy,
     Post,
     Qualification,
+    RetirementRule,
     SecondmentOpinion,
     Worker,
 )
+from community_admin.staff.services import PAY_FIELDS, RULE_FIELDS, SEX_PREFIX
 
 DATE = forms.DateInput(attrs={"type": "date"})
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")  # a prefilled date the browser reads
 
 
 class WorkerCreateForm(StyledFormMixin, forms.Form):
@@ -173,3 +177,81 @@ def form_errors(form) -> str:
         label = form.fields[name].label if name in form.fields else ""
         parts.append(f"{label}：{'；'.join(errors)}" if label else "；".join(errors))
     return "；".join(parts)
+
+
+# The yearly rules: the fields come from the models' verbose names; the services check the values.
+
+
+def _model_label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+class _VersionTextsMixin(forms.Form):
+    source_document = forms.CharField(label="依据", max_length=300, widget=forms.TextInput)
+    note = forms.CharField(label="修订说明", max_length=300, required=False)
+
+
+class PayPolicyForm(StyledFormMixin, _VersionTextsMixin):
+    """A draft's fields; `with_year` on a new draft (the year of a draft never changes)."""
+
+    def __init__(self, *args, with_year: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = {}
+        if with_year:
+            fields["year"] = forms.IntegerField(label="年度")
+        for name in PAY_FIELDS:
+            label = _model_label(PayPolicy, name)
+            if name == "honour_service_years":
+                fields[name] = forms.IntegerField(label=label)
+            else:
+                fields[name] = forms.DecimalField(label=label, max_digits=10, decimal_places=2)
+        for field in fields.values():  # the mixin styled the fields it saw; these come after it
+            field.widget.attrs["class"] = "form-control"
+        self.fields = {**fields, **self.fields}
+
+    def sections(self):
+        groups = [
+            ("", ["year"]),
+            ("月工资与津贴（元/月）", [n for n in PAY_FIELDS if not n.startswith("honour")]),
+            ("特殊荣誉津贴", ["honour_service_years", "honour_amount"]),
+            ("依据与说明", ["source_document", "note"]),
+        ]
+        return [
+            (t, [self[n] for n in names if n in self.fields])
+            for t, names in groups
+            if any(n in self.fields for n in names)
+        ]
+
+
+class RetirementRulesForm(StyledFormMixin, _VersionTextsMixin):
+    """The men's and the women's rule in one form (`male_base_age`, `female_name` …), as the API takes them."""
+
+    def __init__(self, *args, with_year: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = {}
+        if with_year:
+            fields["year"] = forms.IntegerField(label="年度")
+        for sex, prefix in SEX_PREFIX.items():
+            sex_label = Worker.Sex(sex).label
+            for name in RULE_FIELDS:
+                label = f"{sex_label}职工：{_model_label(RetirementRule, name)}"
+                required = name not in ("reform_from", "birth_months_per_step")
+                if name == "name":
+                    field = forms.CharField(label=label, max_length=100)
+                elif name == "reform_from":
+                    field = forms.DateField(label=label, required=False, widget=ISO_DATE)
+                else:
+                    field = forms.IntegerField(label=label, required=required)
+                fields[f"{prefix}_{name}"] = field
+        for field in fields.values():  # the mixin styled the fields it saw; these come after it
+            field.widget.attrs["class"] = "form-control"
+        self.fields = {**fields, **self.fields}
+
+    def sections(self):
+        """The fields in groups for the page: the year, the men's rule, the women's rule, the texts."""
+        groups = [("", [self[n] for n in self.fields if n == "year"])]
+        for sex, prefix in SEX_PREFIX.items():
+            names = [n for n in self.fields if n.startswith(f"{prefix}_")]
+            groups.append((f"{Worker.Sex(sex).label}职工", [self[n] for n in names]))
+        groups.append(("依据与说明", [self["source_document"], self["note"]]))
+        return [(title, fields) for title, fields in groups if fields]

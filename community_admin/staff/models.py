@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community_admin.core import idnumbers, uploads
 from community_admin.core.models import TimeStampedModel
+from community_admin.core.reference_data import REVIEW_MARK
 from community_admin.org.models import Committee, Department, Street
 
 # Free text the API and the pages bound alike (the database does not: TextField); full_clean() enforces them.
@@ -140,23 +141,97 @@ class Qualification(TimeStampedModel):
         return f"{self.worker} · {self.get_level_display()}"
 
 
-class PayPolicy(TimeStampedModel):
-    """The year's pay rules (DESIGN.md section 4); the bureau keeps one per year."""
+YEAR_MIN, YEAR_MAX = 2000, 2100  # what the database holds; drafting is narrower (services.policies)
 
-    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    base_monthly = models.DecimalField(_("基本工资（元/月）"), **MONEY)
-    insured_monthly = models.DecimalField(_("含五险合计（元/月）"), **MONEY)
-    head_allowance = models.DecimalField(_("书记、主任津贴"), **MONEY)
-    deputy_allowance = models.DecimalField(_("副书记、副主任津贴"), **MONEY)
-    social_worker_allowance = models.DecimalField(_("社会工作师资格津贴"), **MONEY)
-    assistant_allowance = models.DecimalField(_("助理社会工作师资格津贴"), **MONEY)
-    honour_service_years = models.PositiveSmallIntegerField(_("特殊荣誉津贴所需工作年限"))
-    honour_amount = models.DecimalField(_("特殊荣誉津贴（一次性）"), **MONEY)
-    minimum_wage = models.DecimalField(_("全省最低工资标准（元/月）"), **MONEY)
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    ADOPTED = "adopted", _("已采用")
+    SUPERSEDED = "superseded", _("已被取代")
+
+
+class YearlyVersion(TimeStampedModel):
+    """One version of a year's rules: drafted, compared with last year, adopted by the bureau. An adopted
+    version is never edited: the bureau drafts the year again, and adopting that draft supersedes the old
+    version, which is kept (the payrolls computed under it point at it)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("年度"), validators=[MinValueValidator(YEAR_MIN), MaxValueValidator(YEAR_MAX)]
+    )
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
     source_document = models.CharField(_("依据"), max_length=300)
+    note = models.CharField(_("修订说明"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("起草人"),
+    )
+    adopted_at = models.DateTimeField(_("采用时间"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("采用人"),
+    )
+    superseded_at = models.DateTimeField(_("被取代时间"), null=True, blank=True)
 
     class Meta:
-        ordering = ["-year"]
+        abstract = True
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == VersionStatus.DRAFT
+
+    @property
+    def from_report(self) -> bool:
+        """Installed from the survey report's figures and not yet reviewed (core.reference_data.REVIEW_MARK)."""
+        return self.source_document.startswith(REVIEW_MARK)
+
+
+def yearly_version_constraints(prefix: str) -> list:
+    return [
+        models.UniqueConstraint(fields=["year", "version"], name=f"{prefix}_version_unique"),
+        models.UniqueConstraint(
+            fields=["year"], condition=Q(status="adopted"), name=f"{prefix}_one_adopted_per_year"
+        ),
+        models.UniqueConstraint(
+            fields=["year"], condition=Q(status="draft"), name=f"{prefix}_one_draft_per_year"
+        ),
+        models.CheckConstraint(
+            condition=Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name=f"{prefix}_year_range"
+        ),
+        models.CheckConstraint(
+            condition=Q(status="draft", adopted_at__isnull=True, superseded_at__isnull=True)
+            | Q(status="adopted", adopted_at__isnull=False, superseded_at__isnull=True)
+            | Q(status="superseded", adopted_at__isnull=False, superseded_at__isnull=False),
+            name=f"{prefix}_status_dates",
+        ),
+    ]
+
+
+class PayPolicy(YearlyVersion):
+    """The year's pay rules (DESIGN.md section 4), one version of them (YearlyVersion)."""
+
+    base_monthly = models.DecimalField(_("基本工资（元/月）"), **MONEY)
+    insured_monthly = models.DecimalField(_("含五险合计（元/月）"), **MONEY)
+    head_allowance = models.DecimalField(_("书记、主任津贴（元/月）"), **MONEY)
+    deputy_allowance = models.DecimalField(_("副书记、副主任津贴（元/月）"), **MONEY)
+    social_worker_allowance = models.DecimalField(_("社会工作师资格津贴（元/月）"), **MONEY)
+    assistant_allowance = models.DecimalField(_("助理社会工作师资格津贴（元/月）"), **MONEY)
+    honour_service_years = models.PositiveSmallIntegerField(_("特殊荣誉津贴所需工作年限"))
+    honour_amount = models.DecimalField(_("特殊荣誉津贴（一次性，元）"), **MONEY)
+    minimum_wage = models.DecimalField(_("全省最低工资标准（元/月）"), **MONEY)
+
+    class Meta:
+        ordering = ["-year", "-version"]
         verbose_name = _("年度薪酬政策")
         verbose_name_plural = _("年度薪酬政策")
         constraints = [
@@ -166,10 +241,22 @@ class PayPolicy(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(base_monthly__gt=0, minimum_wage__gt=0), name="pay_policy_positive_amounts"
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    head_allowance__gte=0,
+                    deputy_allowance__gte=0,
+                    social_worker_allowance__gte=0,
+                    assistant_allowance__gte=0,
+                    honour_amount__gte=0,
+                ),
+                name="pay_policy_allowances_not_negative",
+            ),
+            *yearly_version_constraints("pay_policy"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.year} 年度薪酬政策"
+        suffix = f"（第 {self.version} 版）" if self.version > 1 else ""
+        return f"{self.year} 年度薪酬政策{suffix}"
 
     @property
     def employer_insurance(self) -> Decimal:
@@ -528,10 +615,27 @@ class Departure(TimeStampedModel):
         return f"{self.worker} {self.get_kind_display()} {self.left_on}"
 
 
+class RetirementRuleSet(YearlyVersion):
+    """One version of a year's retirement rules: the men's and the women's rule (RetirementRule)."""
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        verbose_name = _("年度退休规则")
+        verbose_name_plural = _("年度退休规则")
+        constraints = yearly_version_constraints("retirement_rule_set")
+
+    def __str__(self) -> str:
+        suffix = f"（第 {self.version} 版）" if self.version > 1 else ""
+        return f"{self.year} 年度退休规则{suffix}"
+
+
 class RetirementRule(TimeStampedModel):
     """Legal retirement age as data: a base age, and (for the 2025 reform) a delay of one month for every
     `birth_months_per_step` months of birth from `reform_from`, up to `max_delay_months`."""
 
+    rule_set = models.ForeignKey(
+        RetirementRuleSet, on_delete=models.CASCADE, related_name="rules", verbose_name=_("年度退休规则")
+    )
     sex = models.CharField(_("性别"), max_length=1, choices=Worker.Sex.choices)
     name = models.CharField(_("名称"), max_length=100)
     base_age = models.PositiveSmallIntegerField(_("原法定退休年龄"))
@@ -539,17 +643,13 @@ class RetirementRule(TimeStampedModel):
     birth_months_per_step = models.PositiveSmallIntegerField(_("每几个月延迟一个月"), null=True, blank=True)
     max_delay_months = models.PositiveSmallIntegerField(_("最多延迟月数"), default=0)
     service_years = models.PositiveSmallIntegerField(_("享受退休待遇所需社区工作年限"))
-    source_document = models.CharField(_("依据文件"), max_length=300)
-    in_force = models.BooleanField(_("本区执行"), default=True)
 
     class Meta:
-        ordering = ["sex", "base_age"]
+        ordering = ["rule_set", "sex"]
         verbose_name = _("退休规则")
         verbose_name_plural = _("退休规则")
         constraints = [
-            models.UniqueConstraint(
-                fields=["sex"], condition=Q(in_force=True), name="retirement_rule_one_per_sex"
-            ),
+            models.UniqueConstraint(fields=["rule_set", "sex"], name="retirement_rule_one_per_sex"),
             models.CheckConstraint(
                 condition=Q(reform_from__isnull=True) | Q(birth_months_per_step__gte=1),
                 name="retirement_rule_reform_has_step",

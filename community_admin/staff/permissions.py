@@ -14,3 +14,7 @@ register("staff.pay.view", {Role.BUREAU, Role.STREET, Role.COMMITTEE})
 register("staff.pay.compute", {Role.BUREAU, Role.STREET})
 register("staff.evaluate", {Role.BUREAU, Role.STREET})
 register("staff.evaluation.manage", {Role.BUREAU})  # opens and closes the district's yearly round
+# the yearly pay policy and retirement rules: everyone who works with the staff reads the adopted versions;
+# the bureau drafts, compares, adopts (and alone sees the drafts)
+register("staff.policy.view", {Role.BUREAU, Role.STREET, Role.COMMITTEE})
+register("staff.policy.manage", {Role.BUREAU})

@@ -29,6 +29,7 @@ from community_admin.staff.models import (
     RetirementRule,
     Secondment,
     SecondmentOpinion,
+    VersionStatus,
     Worker,
     WorkerPost,
 )
@@ -129,11 +130,28 @@ def run(ctx: SeedContext) -> None:
 
 def _policies(today: date) -> None:
     """This year's policy and the retirement rules are reference data (staff/reference.py, installed before the
-    seed); the demo adds last year's, so the pay pages can compare two years."""
-    PayPolicy.objects.get_or_create(
-        year=today.year - 1,
-        defaults={**reference.REPORT_POLICY, "minimum_wage": reference.LAST_YEAR_MINIMUM_WAGE},
-    )
+    seed: the policy as a draft from the report); the demo adds last year's adopted policy and adopts this
+    year's draft as the bureau would on the 年度规则 page, so payroll works and the pages compare two years."""
+    if not PayPolicy.objects.filter(year=today.year - 1).exists():
+        PayPolicy.objects.create(
+            year=today.year - 1,
+            status=VersionStatus.ADOPTED,
+            adopted_at=timezone.now(),
+            **{
+                **reference.REPORT_POLICY,
+                "minimum_wage": reference.LAST_YEAR_MINIMUM_WAGE,
+                "source_document": reference.POLICY_SOURCE,
+            },
+        )
+    draft = PayPolicy.objects.filter(year=today.year, status=VersionStatus.DRAFT).first()
+    adopted = PayPolicy.objects.filter(year=today.year, status=VersionStatus.ADOPTED).exists()
+    bureau = User.objects.filter(role=Role.BUREAU).order_by("pk").first()
+    if draft is not None and not adopted and bureau is not None:
+        # the bureau checked the report's figures and adopted them (demo data: no audit rows, as elsewhere)
+        draft.source_document, draft.note = reference.POLICY_SOURCE, "已核对调研报告数额"
+        draft.status, draft.adopted_at, draft.adopted_by = VersionStatus.ADOPTED, timezone.now(), bureau
+        draft.full_clean()
+        draft.save()
 
 
 def _allocate(rng, targets: list[int], total: int, minimum: int) -> list[int]:

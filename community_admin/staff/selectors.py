@@ -9,9 +9,10 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 
 from community_admin.accounts import scoping
+from community_admin.accounts.permissions import has_permission
 from community_admin.org.models import Committee, HouseholdSource, Street
 from community_admin.org.selectors import committee_figures, registry_counts, source_counts, source_text
-from community_admin.staff import retirement
+from community_admin.staff import retirement, yearly
 from community_admin.staff.models import (
     MEMBER_POSTS,
     SCORE_FIELDS,
@@ -23,11 +24,13 @@ from community_admin.staff.models import (
     Payroll,
     Post,
     RetirementRule,
+    RetirementRuleSet,
     Secondment,
+    VersionStatus,
     Worker,
     WorkerPost,
 )
-from community_admin.staff.services import score_expression
+from community_admin.staff.services import PAY_FIELDS, RULE_FIELDS, score_expression
 
 
 def visible_workers(user) -> QuerySet[Worker]:
@@ -342,7 +345,7 @@ class RetirementDue:
 def retirement_due(user, *, as_of: date, within_months: int = 12) -> list[RetirementDue]:
     """Current workers who reach the legal retirement age by `within_months` after `as_of`, with whether their
     years of community work reach the rule's threshold (the district's retirement arrangement): two queries."""
-    rules = {r.sex: r for r in RetirementRule.objects.filter(in_force=True)}
+    rules = yearly.retirement_rules_by_sex(as_of.year)
     horizon = retirement.add_months(as_of, within_months)
     due = []
     for worker in visible_workers(user).filter(status__in=Worker.CURRENT).select_related("committee"):
@@ -366,7 +369,7 @@ class HonourEligible:
 
 def honour_eligible(user, *, as_of: date) -> tuple[PayPolicy | None, list[HonourEligible]]:
     """Current workers with at least the policy's years of community work (the one-off long-service honour)."""
-    policy = PayPolicy.objects.filter(year__lte=as_of.year).order_by("-year").first()
+    policy = yearly.pay_policy_in_force(as_of.year).version
     if policy is None:
         return None, []
     years = policy.honour_service_years
@@ -400,10 +403,6 @@ def payroll_list(user, *, committee: Committee | None = None) -> QuerySet[Payrol
     )
 
 
-def pay_policies() -> QuerySet[PayPolicy]:
-    return PayPolicy.objects.order_by("-year")
-
-
 def resignations_since(user, *, since: date) -> int:
     return (
         scoping.scope_by_committee(Departure.objects.all(), user)
@@ -418,3 +417,127 @@ def evaluation_rounds() -> QuerySet[EvaluationRound]:
 
 def worker_scores(worker: Worker) -> QuerySet[EvaluationScore]:
     return worker.evaluation_scores.select_related("round").order_by("-round__year", "representative")
+
+
+# The yearly rules ----------------------------------------------------------------------------------------------
+
+
+def _versions(model, user) -> QuerySet:
+    """The bureau sees every version; the others the adopted ones and their history, never a draft."""
+    versions = model.objects.select_related("created_by", "adopted_by").order_by("-year", "-version")
+    if has_permission(user, "staff.policy.manage"):
+        return versions
+    return versions.exclude(status=VersionStatus.DRAFT)
+
+
+def visible_pay_policies(user) -> QuerySet[PayPolicy]:
+    return _versions(PayPolicy, user)
+
+
+def visible_retirement_rule_sets(user) -> QuerySet[RetirementRuleSet]:
+    return _versions(RetirementRuleSet, user).prefetch_related("rules")
+
+
+def last_adopted(model, year: int | None = None):
+    """The newest adopted version up to `year` (any year when None or when none is that early): what a
+    new draft starts from."""
+    adopted = model.objects.filter(status=VersionStatus.ADOPTED).order_by("-year")
+    if year is not None and adopted.filter(year__lte=year).exists():
+        adopted = adopted.filter(year__lte=year)
+    return adopted.first()
+
+
+@dataclass(frozen=True)
+class ComparedField:
+    label: str
+    kind: str  # "money", "number", "date" or "text": how the page shows the values
+    after: object
+    before: object = None  # the previous year's adopted value
+    current: object = None  # the value in the same year's adopted version, when this is a new draft of it
+    has_before: bool = False
+    has_current: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.has_before and self.before != self.after
+
+    @property
+    def changed_from_current(self) -> bool:
+        return self.has_current and self.current != self.after
+
+
+@dataclass(frozen=True)
+class Comparison:
+    version: PayPolicy | RetirementRuleSet
+    previous: PayPolicy | RetirementRuleSet | None  # the last adopted version of an earlier year
+    current: PayPolicy | RetirementRuleSet | None  # the adopted version of the same year, if not this one
+    rows: list[ComparedField]
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for r in self.rows if r.changed)
+
+
+PAY_KINDS = {"honour_service_years": "number"}
+
+
+def _pay_values(policy: PayPolicy) -> list[tuple[str, str, object]]:
+    return [
+        (
+            str(PayPolicy._meta.get_field(name).verbose_name),
+            PAY_KINDS.get(name, "money"),
+            getattr(policy, name),
+        )
+        for name in PAY_FIELDS
+    ]
+
+
+RULE_KINDS = {"name": "text", "reform_from": "date"}
+
+
+def _rule_values(rule_set: RetirementRuleSet) -> list[tuple[str, str, object]]:
+    rules = {r.sex: r for r in rule_set.rules.all()}
+    values = []
+    for sex, sex_label in Worker.Sex.choices:
+        rule = rules.get(sex)
+        for name in RULE_FIELDS:
+            label = f"{sex_label}职工 · {RetirementRule._meta.get_field(name).verbose_name}"
+            values.append((label, RULE_KINDS.get(name, "number"), getattr(rule, name, None)))
+    return values
+
+
+def _earlier_adopted(version):
+    return (
+        type(version)
+        .objects.filter(status=VersionStatus.ADOPTED, year__lt=version.year)
+        .order_by("-year")
+        .first()
+    )
+
+
+def version_comparison(version: PayPolicy | RetirementRuleSet) -> Comparison:
+    """`version` field by field beside the previous year's adopted version (and, for a new draft of a year
+    that has an adopted version, beside that one too)."""
+    values = _pay_values if isinstance(version, PayPolicy) else _rule_values
+    previous = _earlier_adopted(version)
+    current = (
+        type(version)
+        .objects.filter(year=version.year, status=VersionStatus.ADOPTED)
+        .exclude(pk=version.pk)
+        .first()
+    )
+    before = values(previous) if previous else None
+    now = values(current) if current else None
+    rows = [
+        ComparedField(
+            label=label,
+            kind=kind,
+            after=after,
+            before=before[i][2] if before else None,
+            current=now[i][2] if now else None,
+            has_before=before is not None,
+            has_current=now is not None,
+        )
+        for i, (label, kind, after) in enumerate(values(version))
+    ]
+    return Comparison(version, previous, current, rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community_admin.staff.views import evaluations, pay, secondments, workers
+from community_admin.staff.views import evaluations, pay, policies, secondments, workers
 
 app_name = "staff"
 
@@ -29,4 +29,25 @@ urlpatterns = [
         name="accountability-follow-up",
     ),
     path("turnover/", workers.TurnoverView.as_view(), name="turnover"),
+    path("policies/", policies.PolicyListView.as_view(), name="policy-list"),
 ]
+
+# The yearly rules: the same six pages for the pay policy and for the retirement rules.
+for kind, prefix in ((policies.PAY, "policies/pay/"), (policies.RETIREMENT, "policies/retirement/")):
+    urlpatterns += [
+        path(f"{prefix}new/", policies.VersionCreateView.as_view(kind=kind), name=f"{kind.slug}-create"),
+        path(f"{prefix}<int:pk>/", policies.VersionDetailView.as_view(kind=kind), name=f"{kind.slug}-detail"),
+        path(
+            f"{prefix}<int:pk>/edit/", policies.VersionEditView.as_view(kind=kind), name=f"{kind.slug}-edit"
+        ),
+        path(
+            f"{prefix}<int:pk>/adopt/",
+            policies.VersionAdoptView.as_view(kind=kind),
+            name=f"{kind.slug}-adopt",
+        ),
+        path(
+            f"{prefix}<int:pk>/delete/",
+            policies.VersionDeleteView.as_view(kind=kind),
+            name=f"{kind.slug}-delete",
+        ),
+    ]

@@ -58,6 +58,8 @@ EXPECTED_PERMISSIONS = {
     "staff.pay.compute": "bureau street",
     "staff.evaluate": "bureau street",
     "staff.evaluation.manage": "bureau",
+    "staff.policy.view": "bureau street committee",
+    "staff.policy.manage": "bureau",
     "tasks.catalogue.view": ALL,
     "tasks.catalogue.apply": "bureau department",
     "tasks.catalogue.manage": "bureau",

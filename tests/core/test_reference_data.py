@@ -6,6 +6,7 @@ the whitelist, the national list and the norms the migrations bring."""
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -20,7 +21,8 @@ from community_admin.ledgers.catalogue import CATALOGUE
 from community_admin.ledgers.models import LedgerBook, LedgerCategory
 from community_admin.org.models import Department, OfficeAreaNorm
 from community_admin.org.reference import DEPARTMENTS
-from community_admin.staff.models import PayPolicy, RetirementRule
+from community_admin.staff import services as staff_services
+from community_admin.staff.models import PayPolicy, RetirementRule, RetirementRuleSet, VersionStatus
 from tests.factories import ensure_certificate_whitelist
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +80,28 @@ def test_a_fresh_install_gets_everything_the_work_needs(empty_district):
     }
     policy = PayPolicy.objects.get()
     assert policy.year == year and policy.source_document.startswith(REVIEW_MARK)
+    # the report's figures wait for the bureau as a draft; the retirement ages (national law) are adopted
+    assert policy.status == VersionStatus.DRAFT
+    assert RetirementRuleSet.objects.get().status == VersionStatus.ADOPTED
     assert set(ServiceItem.objects.values_list("status", flat=True)) == {ServiceItem.Status.ADMITTED}
-    assert "参考数据已就绪（5 部分" in output and f"{year} 年度薪酬政策已新建" in output
+    assert "参考数据已就绪（5 部分" in output and f"{year} 年度薪酬政策草稿已新建" in output
+    assert f"{year} 年度退休规则已新建并采用" in output
+
+
+def test_a_fresh_install_computes_payroll_once_the_bureau_adopts(empty_district, world):
+    install()
+    policy = PayPolicy.objects.get()
+    with pytest.raises(ValidationError) as refused:
+        staff_services.payroll_compute(
+            actor=world.bureau, committee=world.committee_a1, year=policy.year, month=1
+        )
+    assert refused.value.message_dict == {"year": [staff_services.ERR_NO_POLICY.format(year=policy.year)]}
+    assert "年度规则" in staff_services.ERR_NO_POLICY  # the message says where the bureau adopts one
+    staff_services.pay_policy_adopt(actor=world.bureau, policy=policy)
+    payroll = staff_services.payroll_compute(
+        actor=world.bureau, committee=world.committee_a1, year=policy.year, month=1
+    )
+    assert payroll.policy == policy
     row = AuditLog.objects.get(action="reference.install")
     assert row.actor_name == "install_reference_data" and set(row.details["parts"]) == {
         "org",
@@ -147,6 +169,8 @@ def test_the_demo_seed_adds_only_demo_data_on_top(empty_district):
     assert ServiceItem.objects.exclude(code__in=[row[0] for row in admission_catalogue.ITEMS]).count() == 4
     year = timezone.localdate().year
     assert set(PayPolicy.objects.values_list("year", flat=True)) == {year, year - 1}
+    # the demo adopts this year's draft as the bureau would: payroll runs
+    assert PayPolicy.objects.get(year=year).status == VersionStatus.ADOPTED
     assert Department.objects.filter(kind="police").exists()  # the demo's police stations
     assert Department.objects.exclude(kind="police").count() == len(DEPARTMENTS)
 

@@ -183,3 +183,17 @@ def test_the_report_figures_take_the_same_queries_for_3_and_10_committees(world)
         ServiceCentreFactory(committee=committee)
         make_worker(world.bureau, committee)
     assert count() == few
+
+
+def test_the_report_says_when_its_year_uses_an_earlier_pay_policy(world):
+    from community_admin.dashboards.reports import narrative
+    from tests.staff.factories import make_policy
+
+    make_policy(YEAR - 1)
+    figures = survey_figures(year=YEAR, user=world.bureau)
+    assert figures["staff"]["pay"]["year"] == YEAR - 1
+    text = "".join(narrative.staff(figures).paragraphs)
+    assert f"{YEAR}年度薪酬政策尚未采用，按{YEAR - 1}年度政策计算" in text
+    make_policy(YEAR)
+    text = "".join(narrative.staff(survey_figures(year=YEAR, user=world.bureau)).paragraphs)
+    assert "尚未采用" not in text and f"{YEAR}年社区工作人员工资标准" in text

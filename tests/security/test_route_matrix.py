@@ -155,6 +155,27 @@ STAFF = frozenset({Role.BUREAU, Role.STREET, Role.COMMITTEE})
 STAFF_MANAGE = frozenset({Role.BUREAU, Role.STREET})
 
 
+def _policy_scope(adopted: str, draft: str, *, drafts_only: bool = False) -> Scope:
+    """The yearly rules are the district's: an adopted version is in everyone's scope, a draft only in the
+    bureau's (the others answer 404 for it). Routes that change a draft take the draft."""
+
+    def scope(world, role, extra) -> tuple[int, int | None]:
+        from tests.staff.factories import policy_objects
+
+        objects = policy_objects(world)
+        if drafts_only:
+            return getattr(objects, draft).pk, None
+        return getattr(objects, adopted).pk, None if role == Role.BUREAU else getattr(objects, draft).pk
+
+    return scope
+
+
+pay_policy_scope = _policy_scope("pay_adopted", "pay_draft")
+pay_draft_scope = _policy_scope("pay_adopted", "pay_draft", drafts_only=True)
+rules_scope = _policy_scope("rules_adopted", "rules_draft")
+rules_draft_scope = _policy_scope("rules_adopted", "rules_draft", drafts_only=True)
+
+
 def service_item_scope(world, role, extra) -> tuple[int, int | None]:
     return extra["item"].pk, None  # the admission list is the same for everyone
 
@@ -411,6 +432,17 @@ ROUTES: dict[str, Route] = {
         "page", STAFF_MANAGE, scope=accountability_scope, method="post", ok=(400,)
     ),
     "staff:turnover": Route("page", STAFF),
+    "staff:policy-list": Route("page", STAFF),
+    "staff:pay-policy-create": Route("page", BUREAU),
+    "staff:pay-policy-detail": Route("page", STAFF, scope=pay_policy_scope),
+    "staff:pay-policy-edit": Route("page", BUREAU, scope=pay_draft_scope),
+    "staff:pay-policy-adopt": Route("page", BUREAU, scope=pay_draft_scope, method="post", ok=(302,)),
+    "staff:pay-policy-delete": Route("page", BUREAU, scope=pay_draft_scope, method="post", ok=(302,)),
+    "staff:retirement-rules-create": Route("page", BUREAU),
+    "staff:retirement-rules-detail": Route("page", STAFF, scope=rules_scope),
+    "staff:retirement-rules-edit": Route("page", BUREAU, scope=rules_draft_scope),
+    "staff:retirement-rules-adopt": Route("page", BUREAU, scope=rules_draft_scope, method="post", ok=(302,)),
+    "staff:retirement-rules-delete": Route("page", BUREAU, scope=rules_draft_scope, method="post", ok=(302,)),
     # staff API
     "staff-worker-list": Route("api", STAFF),
     "staff-worker-detail": Route("api", STAFF, scope=worker_scope),
@@ -434,6 +466,14 @@ ROUTES: dict[str, Route] = {
     "staff-evaluation-score": Route("api", STAFF_MANAGE, method="post", ok=(400,)),
     "staff-turnover-list": Route("api", STAFF),
     "staff-retirement-list": Route("api", STAFF),
+    "staff-pay-policy-list": Route("api", STAFF),
+    "staff-pay-policy-detail": Route("api", STAFF, scope=pay_policy_scope),
+    "staff-pay-policy-adopt": Route("api", BUREAU, scope=pay_draft_scope, method="post", ok=(200,)),
+    "staff-retirement-rule-set-list": Route("api", STAFF),
+    "staff-retirement-rule-set-detail": Route("api", STAFF, scope=rules_scope),
+    "staff-retirement-rule-set-adopt": Route(
+        "api", BUREAU, scope=rules_draft_scope, method="post", ok=(200,)
+    ),
     "tasks:item-list": Route("page"),
     "tasks:item-apply": Route("page", frozenset({Role.BUREAU, Role.DEPARTMENT})),
     "tasks:item-detail": Route("page", scope=service_item_scope),

@@ -5,10 +5,19 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from community_admin.core import idnumbers
 from community_admin.staff import services
-from community_admin.staff.models import EvaluationRound, PayPolicy, Post, Worker
+from community_admin.staff.models import (
+    EvaluationRound,
+    PayPolicy,
+    Post,
+    RetirementRule,
+    RetirementRuleSet,
+    VersionStatus,
+    Worker,
+)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%test\n"
@@ -42,7 +51,8 @@ def make_worker(
     )
 
 
-def make_policy(year: int, **overrides) -> PayPolicy:
+def make_policy(year: int, *, status=VersionStatus.ADOPTED, **overrides) -> PayPolicy:
+    """Made directly (not through the services): a test may need a year outside the drafting window."""
     values = {
         "base_monthly": Decimal("1500.00"),
         "insured_monthly": Decimal("2300.00"),
@@ -56,7 +66,34 @@ def make_policy(year: int, **overrides) -> PayPolicy:
         "source_document": "测试",
         **overrides,
     }
-    return PayPolicy.objects.create(year=year, **values)
+    adopted = status != VersionStatus.DRAFT
+    return PayPolicy.objects.create(
+        year=year, status=status, adopted_at=timezone.now() if adopted else None, **values
+    )
+
+
+RULES = {
+    "M": {"name": "男职工", "base_age": 60, "reform_from": date(1965, 1, 1), "birth_months_per_step": 4},
+    "F": {"name": "女职工", "base_age": 50, "reform_from": date(1975, 1, 1), "birth_months_per_step": 2},
+}
+
+
+def make_retirement_rules(year: int, *, status=VersionStatus.ADOPTED, version: int = 1, **overrides):
+    """A year's rules (the 2025 reform: men from 60 by one month in four, women from 50 by one in two)."""
+    adopted = status != VersionStatus.DRAFT
+    rule_set = RetirementRuleSet.objects.create(
+        year=year,
+        version=version,
+        status=status,
+        adopted_at=timezone.now() if adopted else None,
+        superseded_at=timezone.now() if status == VersionStatus.SUPERSEDED else None,
+        source_document="测试",
+    )
+    for sex, rule in RULES.items():
+        values = {"max_delay_months": 36 if sex == "M" else 60, "service_years": 20, **rule}
+        values.update(overrides.get(sex, {}))
+        RetirementRule.objects.create(rule_set=rule_set, sex=sex, **values)
+    return rule_set
 
 
 def png(name="opinion.png") -> SimpleUploadedFile:
@@ -123,3 +160,22 @@ def staff_objects(world) -> StaffObjects:
     if not hasattr(world, "_staff_objects"):
         world._staff_objects = StaffObjects(world)
     return world._staff_objects
+
+
+class PolicyObjects:
+    """The yearly rules the route matrix needs: 2025 adopted (the staff objects' pay policy and a rule set),
+    2026 drafts of both (the bureau's alone: out of the other roles' scope)."""
+
+    def __init__(self, world):
+        staff = staff_objects(world)
+        self.pay_adopted = PayPolicy.objects.get(year=2025, status=VersionStatus.ADOPTED)
+        self.pay_draft = make_policy(2026, status=VersionStatus.DRAFT, minimum_wage=Decimal("1950.00"))
+        self.rules_adopted = make_retirement_rules(2025)
+        self.rules_draft = make_retirement_rules(2026, status=VersionStatus.DRAFT)
+        self.staff = staff
+
+
+def policy_objects(world) -> PolicyObjects:
+    if not hasattr(world, "_policy_objects"):
+        world._policy_objects = PolicyObjects(world)
+    return world._policy_objects

@@ -14,13 +14,13 @@ from community_admin.staff.models import (
     Departure,
     Post,
     Qualification,
-    RetirementRule,
     Secondment,
     Worker,
 )
 from tests.staff.factories import (
     PDF,
     make_policy,
+    make_retirement_rules,
     make_secondment,
     make_worker,
     png,
@@ -355,16 +355,7 @@ def test_resigning_a_seconded_worker_is_refused(world):
 
 
 def test_retirement_follows_the_rule_data(world):
-    RetirementRule.objects.create(
-        sex="F",
-        name="女",
-        base_age=50,
-        reform_from=date(1975, 1, 1),
-        birth_months_per_step=2,
-        max_delay_months=60,
-        service_years=20,
-        source_document="t",
-    )
+    make_retirement_rules(2024)
     worker = make_worker(world.bureau, world.committee_a1, born=date(1975, 3, 10), hire_date=date(2000, 1, 1))
     # Born March 1975: the reform delays her by 2 months (months 2–3 of the cohort), to 2025-05-10.
     with pytest.raises(ValidationError, match="2025-05-10"):

@@ -21,7 +21,8 @@ from community_admin.ledgers import selectors as ledger_selectors
 from community_admin.org import selectors as org_selectors
 from community_admin.org.models import Honour
 from community_admin.staff import selectors as staff_selectors
-from community_admin.staff.models import AccountabilityRecord, EvaluationRound, PayPolicy, Worker
+from community_admin.staff import yearly as staff_yearly
+from community_admin.staff.models import AccountabilityRecord, EvaluationRound, Worker
 
 FIRST_YEAR = 2000
 ERR_YEAR_INVALID = "年度：请填写 {first} 至 {last} 之间的年份（收到“{value}”）。"
@@ -246,7 +247,7 @@ def _count_by_street(rows) -> dict[int, int]:
 def _staff(user, committees, year: int, base: dict, counts: dict) -> dict:
     gaps = staff_selectors.staffing_gaps(committees, counts=counts)
     _, turnover = staff_selectors.turnover_by_year(user, years=list(range(year - TREND_YEARS + 1, year + 1)))
-    pay = PayPolicy.objects.filter(year__lte=year).order_by("-year").first()
+    pay = staff_yearly.pay_policy_in_force(year).version
     evaluation = _evaluations(user, committees, year)
     return {
         "workers": base["workers"],

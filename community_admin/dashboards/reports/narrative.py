@@ -305,6 +305,8 @@ def staff(f: dict) -> Part:
         if pay
         else ""
     )
+    if pay and pay["year"] != year:  # the year has no adopted policy yet: the last adopted one applies
+        pay_text = f"{year}年度薪酬政策尚未采用，按{pay['year']}年度政策计算：" + pay_text
     reasons = f"主要原因为{listing(s['resignation_reasons'], '人')}。" if s["resignation_reasons"] else ""
     trend = "、".join(f"{t['year']}年{t['resigned']}人" for t in s["turnover"])
     open_secondments = sum(

@@ -1,19 +1,25 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community_admin.accounts.api.views import WholeIdField
 from community_admin.core import reveals
 from community_admin.org.models import Committee, Department, Street
+from community_admin.staff import yearly
 from community_admin.staff.models import (
     OPINION_TEXT_MAX,
     SCORE_FIELDS,
     SECONDMENT_REASON_MAX,
+    PayPolicy,
     Payroll,
     PayrollLine,
     Post,
+    RetirementRule,
+    RetirementRuleSet,
     Secondment,
     SecondmentOpinion,
     Worker,
 )
+from community_admin.staff.services import PAY_FIELDS, RULE_FIELDS
 
 
 class WorkerOutputSerializer(serializers.ModelSerializer):
@@ -217,6 +223,9 @@ class PayrollLineSerializer(serializers.ModelSerializer):
 
 class PayrollOutputSerializer(serializers.ModelSerializer):
     committee = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    policy_year = serializers.IntegerField(source="policy.year", read_only=True)
+    policy_version = serializers.IntegerField(source="policy.version", read_only=True)
+    policy_notices = serializers.SerializerMethodField()
     workers = serializers.IntegerField(read_only=True)
     gross = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True, allow_null=True)
     below_floor = serializers.IntegerField(read_only=True)
@@ -231,9 +240,18 @@ class PayrollOutputSerializer(serializers.ModelSerializer):
             "workers",
             "gross",
             "below_floor",
+            "policy_year",
+            "policy_version",
+            "policy_notices",
             "created_at",
             "updated_at",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_policy_notices(self, payroll) -> list[str]:
+        """Said when the payroll's year had no adopted policy of its own (the last before it was used), or
+        when its policy was superseded after the payroll was computed."""
+        return yearly.payroll_notices(payroll)
 
 
 class PayrollDetailSerializer(PayrollOutputSerializer):
@@ -308,3 +326,100 @@ class RetirementQuery(serializers.Serializer):
     months = serializers.IntegerField(
         required=False, default=12, min_value=1, max_value=120, help_text="未来几个月内到龄（1–120，默认 12）"
     )
+
+
+# The yearly rules ----------------------------------------------------------------------------------------------
+
+VERSION_FIELDS = [
+    "id",
+    "year",
+    "version",
+    "status",
+    "status_display",
+    "source_document",
+    "note",
+    "created_at",
+    "adopted_at",
+    "adopted_by_name",
+    "superseded_at",
+]
+
+
+class _VersionOutputSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    adopted_by_name = serializers.SerializerMethodField()
+
+    def get_adopted_by_name(self, version) -> str:
+        return version.adopted_by.display_name if version.adopted_by else ""
+
+
+class PayPolicyOutputSerializer(_VersionOutputSerializer):
+    class Meta:
+        model = PayPolicy
+        fields = [*VERSION_FIELDS, *PAY_FIELDS]
+
+
+def _money_field(**kwargs):
+    return serializers.DecimalField(max_digits=10, decimal_places=2, **kwargs)
+
+
+class PayPolicyUpdateInputSerializer(serializers.Serializer):
+    """A draft's values; the amounts in yuan (base, insured and minimum wage above 0, allowances not negative,
+    insured not below base: checked by the service, which names the field)."""
+
+    base_monthly = _money_field()
+    insured_monthly = _money_field()
+    head_allowance = _money_field()
+    deputy_allowance = _money_field()
+    social_worker_allowance = _money_field()
+    assistant_allowance = _money_field()
+    honour_service_years = serializers.IntegerField()
+    honour_amount = _money_field()
+    minimum_wage = _money_field()
+    source_document = serializers.CharField(max_length=300)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class PayPolicyInputSerializer(PayPolicyUpdateInputSerializer):
+    year = serializers.IntegerField(help_text="年度：2000 年至明年；每年度只能有一份草稿")
+
+
+class RetirementRuleSerializer(serializers.ModelSerializer):
+    sex_display = serializers.CharField(source="get_sex_display", read_only=True)
+
+    class Meta:
+        model = RetirementRule
+        fields = ["sex", "sex_display", *RULE_FIELDS]
+
+
+class RetirementRuleSetOutputSerializer(_VersionOutputSerializer):
+    rules = RetirementRuleSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RetirementRuleSet
+        fields = [*VERSION_FIELDS, "rules"]
+
+
+class RetirementRulesUpdateInputSerializer(serializers.Serializer):
+    """The men's rule (`male_…`) and the women's (`female_…`): the base age, the reform's first birth month
+    and its step (one month of delay per so many months of birth), the maximum delay, the years of community
+    work for the district's retirement arrangement."""
+
+    male_name = serializers.CharField(max_length=100)
+    male_base_age = serializers.IntegerField()
+    male_reform_from = serializers.DateField(required=False, allow_null=True, default=None)
+    male_birth_months_per_step = serializers.IntegerField(required=False, allow_null=True, default=None)
+    male_max_delay_months = serializers.IntegerField(required=False, default=0)
+    male_service_years = serializers.IntegerField()
+    female_name = serializers.CharField(max_length=100)
+    female_base_age = serializers.IntegerField()
+    female_reform_from = serializers.DateField(required=False, allow_null=True, default=None)
+    female_birth_months_per_step = serializers.IntegerField(required=False, allow_null=True, default=None)
+    female_max_delay_months = serializers.IntegerField(required=False, default=0)
+    female_service_years = serializers.IntegerField()
+    source_document = serializers.CharField(max_length=300)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RetirementRulesInputSerializer(RetirementRulesUpdateInputSerializer):
+    year = serializers.IntegerField(help_text="年度：2000 年至明年；每年度只能有一份草稿")

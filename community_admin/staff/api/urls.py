@@ -10,3 +10,7 @@ router.register("staff/payrolls", views.PayrollViewSet, basename="staff-payroll"
 router.register("staff/evaluations", views.EvaluationViewSet, basename="staff-evaluation")
 router.register("staff/turnover", views.TurnoverViewSet, basename="staff-turnover")
 router.register("staff/retirement", views.RetirementViewSet, basename="staff-retirement")
+router.register("staff/pay-policies", views.PayPolicyViewSet, basename="staff-pay-policy")
+router.register(
+    "staff/retirement-rule-sets", views.RetirementRuleSetViewSet, basename="staff-retirement-rule-set"
+)

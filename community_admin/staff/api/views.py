@@ -16,7 +16,16 @@ from community_admin.core.openapi import SingleObjectSchema
 from community_admin.staff import selectors, services
 from community_admin.staff.api import serializers as s
 from community_admin.staff.filters import WorkerFilter
-from community_admin.staff.models import Departure, EvaluationRound, Payroll, Post, Secondment, Worker
+from community_admin.staff.models import (
+    Departure,
+    EvaluationRound,
+    PayPolicy,
+    Payroll,
+    Post,
+    RetirementRuleSet,
+    Secondment,
+    Worker,
+)
 
 
 class WorkerViewSet(
@@ -283,3 +292,101 @@ class RetirementViewSet(viewsets.GenericViewSet):
         due = selectors.retirement_due(request.user, as_of=timezone.localdate(), within_months=months)
         page = self.paginate_queryset(due)
         return self.get_paginated_response(s.RetirementDueSerializer(page, many=True).data)
+
+
+class _YearlyVersionViewSet(
+    ScopedObjectMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """A kind of yearly rules: everyone with the staff pages reads the adopted versions (and their history);
+    the bureau also sees the drafts, drafts (one per year), changes a draft and adopts it. An adopted version
+    is not changed: draft the year again and adopt the draft, which supersedes it."""
+
+    required_permission = {
+        "list": "staff.policy.view",
+        "retrieve": "staff.policy.view",
+        "create": "staff.policy.manage",
+        "update": "staff.policy.manage",
+        "partial_update": "staff.policy.manage",
+        "adopt": "staff.policy.manage",
+    }
+    filterset_fields = ["year", "status"]
+
+    def _values(self, serializer_class, *, current: dict | None = None) -> dict:
+        data = serializer_class(
+            data=self.request.data, partial=current is not None and self.request.method == "PATCH"
+        )
+        data.is_valid(raise_exception=True)
+        return {**(current or {}), **data.validated_data}
+
+    def _answer(self, version, status_code=status.HTTP_200_OK):
+        return Response(self.get_serializer(self.get_queryset().get(pk=version.pk)).data, status=status_code)
+
+
+class PayPolicyViewSet(_YearlyVersionViewSet):
+    serializer_class = s.PayPolicyOutputSerializer
+    queryset = PayPolicy.objects.none()
+
+    def get_queryset(self):
+        return selectors.visible_pay_policies(self.request.user)
+
+    @extend_schema(request=s.PayPolicyInputSerializer, responses={201: s.PayPolicyOutputSerializer})
+    def create(self, request):
+        values = self._values(s.PayPolicyInputSerializer)
+        policy = services.pay_policy_draft(actor=request.user, year=values.pop("year"), values=values)
+        return self._answer(policy, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PayPolicyUpdateInputSerializer, responses=s.PayPolicyOutputSerializer)
+    def update(self, request, pk=None, partial=False):
+        policy = self.get_object()
+        current = {name: getattr(policy, name) for name in (*services.PAY_FIELDS, "source_document", "note")}
+        values = self._values(s.PayPolicyUpdateInputSerializer, current=current)
+        return self._answer(services.pay_policy_update(actor=request.user, policy=policy, values=values))
+
+    @extend_schema(request=s.PayPolicyUpdateInputSerializer, responses=s.PayPolicyOutputSerializer)
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk, partial=True)
+
+    @extend_schema(request=None, responses=s.PayPolicyOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def adopt(self, request, pk=None):
+        return self._answer(services.pay_policy_adopt(actor=request.user, policy=self.get_object()))
+
+
+class RetirementRuleSetViewSet(_YearlyVersionViewSet):
+    serializer_class = s.RetirementRuleSetOutputSerializer
+    queryset = RetirementRuleSet.objects.none()
+
+    def get_queryset(self):
+        return selectors.visible_retirement_rule_sets(self.request.user)
+
+    @extend_schema(
+        request=s.RetirementRulesInputSerializer, responses={201: s.RetirementRuleSetOutputSerializer}
+    )
+    def create(self, request):
+        values = self._values(s.RetirementRulesInputSerializer)
+        rule_set = services.retirement_rules_draft(actor=request.user, year=values.pop("year"), values=values)
+        return self._answer(rule_set, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.RetirementRulesUpdateInputSerializer, responses=s.RetirementRuleSetOutputSerializer
+    )
+    def update(self, request, pk=None, partial=False):
+        rule_set = self.get_object()
+        current = {"source_document": rule_set.source_document, "note": rule_set.note}
+        for rule in rule_set.rules.all():
+            prefix = services.SEX_PREFIX[rule.sex]
+            current.update({f"{prefix}_{name}": getattr(rule, name) for name in services.RULE_FIELDS})
+        values = self._values(s.RetirementRulesUpdateInputSerializer, current=current)
+        rule_set = services.retirement_rules_update(actor=request.user, rule_set=rule_set, values=values)
+        return self._answer(rule_set)
+
+    @extend_schema(
+        request=s.RetirementRulesUpdateInputSerializer, responses=s.RetirementRuleSetOutputSerializer
+    )
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk=pk, partial=True)
+
+    @extend_schema(request=None, responses=s.RetirementRuleSetOutputSerializer)
+    @action(detail=True, methods=["post"])
+    def adopt(self, request, pk=None):
+        return self._answer(services.retirement_rules_adopt(actor=request.user, rule_set=self.get_object()))

@@ -11,6 +11,7 @@ from django.db import transaction
 from community_admin.core import audit
 from community_admin.core.exporters import ExportFile
 from community_admin.org.models import Committee
+from community_admin.staff import yearly
 from community_admin.staff.exporters import PayrollExporter
 from community_admin.staff.models import (
     DEPUTY_POSTS,
@@ -23,7 +24,9 @@ from community_admin.staff.models import (
     Worker,
 )
 
-ERR_NO_POLICY = "{year} 年度薪酬政策尚未设置。"
+ERR_NO_POLICY = (
+    "{year} 年度及以前均无已采用的薪酬政策：请区民政局在“年度规则”页面起草并采用薪酬政策后再计算。"
+)
 ERR_MONTH = "月份应为 1 至 12。"
 
 
@@ -73,10 +76,11 @@ def pay_items(
 
 @transaction.atomic
 def payroll_compute(*, actor, committee: Committee, year: int, month: int) -> Payroll:
-    """The committee's payroll for a month, from the year's policy; computing it again replaces it."""
+    """The committee's payroll for a month, under the year's adopted policy or, while the year has none, the
+    last adopted before it (the payroll keeps which one); computing it again replaces it."""
     if not 1 <= month <= 12:
         raise ValidationError({"month": ERR_MONTH})
-    policy = PayPolicy.objects.filter(year=year).first()
+    policy = yearly.pay_policy_in_force(year).version
     if policy is None:
         raise ValidationError({"year": ERR_NO_POLICY.format(year=year)})
     month_end = date(year, month, calendar.monthrange(year, month)[1])
@@ -124,6 +128,7 @@ def payroll_compute(*, actor, committee: Committee, year: int, month: int) -> Pa
         details={
             "committee": committee.code,
             "period": f"{year}-{month:02d}",
+            "policy": {"year": policy.year, "version": policy.version},
             "workers": len(lines),
             "gross": str(sum((line.gross for line in lines), Decimal("0.00"))),
             "below_floor": sum(1 for line in lines if line.below_floor),

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from community_admin.core import audit, idnumbers, reveals
 from community_admin.org.models import Committee
-from community_admin.staff import retirement
+from community_admin.staff import retirement, yearly
 from community_admin.staff.models import (
     Departure,
     Post,
@@ -26,7 +26,7 @@ ERR_HIRED_BEFORE_16 = "参加工作时未满 16 周岁。"
 ERR_NOT_CURRENT = "该工作者已离岗。"
 ERR_WORKER_SECONDED = "该工作者有未结束的借调，请先结束或否决借调。"
 ERR_NOT_RETIREMENT_AGE = "该工作者在 {date} 才达到法定退休年龄。"
-ERR_NO_RETIREMENT_RULE = "尚未设置适用于该性别的退休规则。"
+ERR_NO_RETIREMENT_RULE = "尚无已采用的适用于该性别的退休规则：请区民政局在“年度规则”页面采用。"
 ERR_LEFT_BEFORE_HIRED = "离岗日期早于参加工作日期。"
 ERR_QUALIFICATION_FUTURE = "取得日期不能晚于今天。"
 
@@ -170,8 +170,9 @@ def worker_resign(*, actor, worker: Worker, left_on: date, reason: str, note: st
     )
 
 
-def retirement_rule_for(sex: str) -> RetirementRule:
-    rule = RetirementRule.objects.filter(sex=sex, in_force=True).first()
+def retirement_rule_for(sex: str, year: int) -> RetirementRule:
+    """The rule of the retirement rules that apply to `year` (its own adopted set, else the last before it)."""
+    rule = yearly.retirement_rules_by_sex(year).get(sex)
     if rule is None:
         raise ValidationError({"worker": ERR_NO_RETIREMENT_RULE})
     return rule
@@ -180,7 +181,7 @@ def retirement_rule_for(sex: str) -> RetirementRule:
 @transaction.atomic
 def worker_retire(*, actor, worker: Worker, left_on: date, note: str = "") -> Departure:
     worker = _lock_current(worker)
-    due = retirement.retirement_date(worker.birth_date, retirement_rule_for(worker.sex))
+    due = retirement.retirement_date(worker.birth_date, retirement_rule_for(worker.sex, left_on.year))
     if left_on < due:
         raise ValidationError({"left_on": ERR_NOT_RETIREMENT_AGE.format(date=due.isoformat())})
     return _depart(

@@ -10,7 +10,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core.exporters import export_response
 from community_admin.core.views import form_submit, paginate
-from community_admin.staff import forms, selectors, services
+from community_admin.staff import forms, selectors, services, yearly
 
 PER_PAGE = 50
 
@@ -29,7 +29,7 @@ class PayrollListView(PermissionRequiredMixin, View):
     def render_list(self, request, form, status: int = 200):
         context = {
             **paginate(request, selectors.payroll_list(request.user), PER_PAGE),
-            "policies": selectors.pay_policies(),
+            "in_force": yearly.pay_policy_in_force(timezone.localdate().year),
             "form": form,
             "can_compute": has_permission(request.user, "staff.pay.compute"),
         }
@@ -49,7 +49,9 @@ class PayrollComputeView(PayrollListView):
             lambda data: services.payroll_compute(actor=request.user, **data),
             invalid=lambda form: self.render_list(request, form),
             success_url=lambda payroll: reverse("staff:payroll-detail", args=[payroll.pk]),
-            success_message=lambda payroll: f"{payroll} 已计算。",
+            success_message=lambda payroll: " ".join(
+                [f"{payroll} 已计算。", *yearly.payroll_notices(payroll)]
+            ),
         )
 
 
@@ -67,6 +69,7 @@ class PayrollDetailView(PayrollMixin, TemplateView):
         payroll = self.get_payroll()
         return super().get_context_data(
             payroll=payroll,
+            notices=yearly.payroll_notices(payroll),
             lines=payroll.lines.select_related("worker").order_by("worker__name", "worker_id"),
             **kwargs,
         )

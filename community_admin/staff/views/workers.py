@@ -13,7 +13,7 @@ from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
 from community_admin.core import reveals
 from community_admin.core.views import FilteredListMixin, form_submit, paginate
-from community_admin.staff import forms, selectors, services
+from community_admin.staff import forms, selectors, services, yearly
 from community_admin.staff.filters import WorkerFilter
 from community_admin.staff.models import Worker
 
@@ -199,6 +199,8 @@ class TurnoverView(PermissionRequiredMixin, TemplateView):
             reasons_year=today.year - 1,
             due=selectors.retirement_due(user, as_of=today, within_months=12),
             honour_policy=policy,
+            pay_notice=yearly.pay_policy_in_force(today.year).notice,
+            rules_notice=yearly.retirement_rules_in_force(today.year).notice,
             honour=honour,
             **kwargs,
         )
