@@ -127,6 +127,7 @@ INBOX_STATUSES = [
     ("overdue", "已逾期"),
     ("done", "已完成"),
     ("refused", "街道代为拒绝"),
+    ("refusal_requested", "申请街道拒绝（待街道决定）"),
 ]
 
 
@@ -139,6 +140,8 @@ def inbox(user, *, status: str = "", committee: Committee | None = None) -> Quer
         rows = rows.filter(status__in=TaskAssignment.OPEN)
     elif status == "overdue":
         rows = rows.filter(status__in=TaskAssignment.OPEN, task__due_date__lt=today)
+    elif status == "refusal_requested":
+        rows = rows.filter(refusal_requested_at__isnull=False, refusal_request_decision="")
     elif status in (TaskAssignment.Status.ACCEPTED, TaskAssignment.Status.IN_PROGRESS):
         rows = rows.filter(status=status, task__due_date__gte=today)
     elif status in TaskAssignment.Status.values:

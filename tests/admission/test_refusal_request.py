@@ -110,3 +110,16 @@ def test_a_request_on_a_closed_task_is_refused(world, assignment):
         services.task_assignment_request_refusal(
             actor=world.committee_user, assignment=assignment, reason="x"
         )
+
+
+def test_the_streets_inbox_lists_the_requests_waiting_for_it(world, assignment, login):
+    from community_admin.admission import selectors
+
+    assert not selectors.inbox(world.street_user, status="refusal_requested").exists()
+    services.task_assignment_request_refusal(actor=world.committee_user, assignment=assignment, reason="太多")
+    assert list(selectors.inbox(world.street_user, status="refusal_requested")) == [assignment]
+    page = login(world.street_user).get(reverse("tasks:inbox"), {"status": "refusal_requested"})
+    assert (
+        page.status_code == 200
+        and reverse("tasks:assignment-detail", args=[assignment.pk]) in page.content.decode()
+    )
