@@ -123,18 +123,24 @@ class SurveyReportXlsx(SurveyReport):
         workbook.save(path)
 
 
-def indicator_sections(f: dict) -> list[tuple[str, list[tuple[str, object, str]]]]:
+Rows = list[tuple[str, object, str]]
+
+
+def indicator_sections(f: dict) -> list[tuple[str, Rows]]:
     """(sheet name, [(indicator, value, unit)]) per part, in the order of `narrative.parts`."""
-    b, a, lg, c, m, o, s, v = (
-        f["base"],
-        f["admin_load"],
-        f["ledgers"],
-        f["certificates"],
-        f["funding"],
-        f["office"],
-        f["staff"],
-        f["services"],
-    )
+    return [
+        ("一、基本状况", _basic(f)),
+        ("二（一）行政事务", _admin(f)),
+        ("二（二）一多三少", _services(f)),
+        ("二（三）经费", _funding(f)),
+        ("二（四）人员", _staff(f)),
+        ("二（五）用房", _office(f)),
+    ]
+
+
+def _basic(f: dict) -> Rows:
+    """一、基本状况."""
+    b = f["base"]
     sc, w, g = b["service_centres"], b["workers"], b["staffing"]
     basic = [
         ("街道", b["streets"], "个"),
@@ -161,6 +167,12 @@ def indicator_sections(f: dict) -> list[tuple[str, list[tuple[str, object, str]]
         ("应配委员", g["members_required"], "人"),
         ("应配社工", g["social_workers_required"], "人"),
     ]
+    return basic
+
+
+def _admin(f: dict) -> Rows:
+    """二（一）: the admission list, the tasks, the ledgers and the certificates."""
+    a, lg, c = f["admin_load"], f["ledgers"], f["certificates"]
     tiers = {t["tier"]: t for t in c["by_tier"]}
     admin = [
         ("准入清单事项", a["items"]["total"], "项"),
@@ -188,6 +200,12 @@ def indicator_sections(f: dict) -> list[tuple[str, list[tuple[str, object, str]]
         ("出具证明", c["issued"], "份"),
         ("拒绝出具", c["refused"], "次"),
     ]
+    return admin
+
+
+def _services(f: dict) -> Rows:
+    """二（二）: services against administration."""
+    v = f["services"]
     services = [
         ("入户走访", v["visits"], "次"),
         ("走访覆盖户数", v["households_reached"], "户"),
@@ -202,6 +220,12 @@ def indicator_sections(f: dict) -> list[tuple[str, list[tuple[str, object, str]]
         ("服务工时占比", v["service_share"], "比例"),
         ("服务指数", v["service_index"], "分"),
     ]
+    return services
+
+
+def _funding(f: dict) -> Rows:
+    """二（三）: money."""
+    m = f["funding"]
     funding = [
         ("社区工作经费", m["total"], "元"),
         ("每户经费", m["per_household"], "元"),
@@ -213,6 +237,12 @@ def indicator_sections(f: dict) -> list[tuple[str, list[tuple[str, object, str]]
         ("随事转经费", m["task_money"], "元"),
         *[(label, n, "起") for label, n in m["flags"].items()],
     ]
+    return funding
+
+
+def _staff(f: dict) -> Rows:
+    """二（四）: people."""
+    s, w, g = f["staff"], f["base"]["workers"], f["base"]["staffing"]
     pay = s["pay"] or {}
     staff = [
         ("社工", w["social_workers"], "人"),
@@ -236,6 +266,12 @@ def indicator_sections(f: dict) -> list[tuple[str, list[tuple[str, object, str]]
             ("低于问责线", e["below_threshold"], "人"),
             ("问责未办结", e["accountability_open"], "件"),
         ]
+    return staff
+
+
+def _office(f: dict) -> Rows:
+    """二（五）: office space."""
+    o = f["office"]
     office = [
         ("办公用房标准", o["norm"] or "未选定", ""),
         ("达标社区", o["compliant"], "个"),
@@ -243,14 +279,7 @@ def indicator_sections(f: dict) -> list[tuple[str, list[tuple[str, object, str]]
         ("面积缺口合计", o["shortfall_m2"], "平方米"),
         *[(f"按{alt['norm']}未达标", alt["short"], "个") for alt in o["alternatives"]],
     ]
-    return [
-        ("一、基本状况", basic),
-        ("二（一）行政事务", admin),
-        ("二（二）一多三少", services),
-        ("二（三）经费", funding),
-        ("二（四）人员", staff),
-        ("二（五）用房", office),
-    ]
+    return office
 
 
 FORMATS = {"pdf": SurveyReportPdf, "xlsx": SurveyReportXlsx}

@@ -61,6 +61,7 @@ def listing(pairs, unit: str = "次", limit: int = 3) -> str:
 
 
 def basic_situation(f: dict) -> Part:
+    """一、基本状况: the district, its service centres and its workers, then the figures as charts."""
     b = f["base"]
     kinds = b["committees_by_kind"]
     committees = b["committees"]
@@ -76,7 +77,19 @@ def basic_situation(f: dict) -> Part:
         f"每个社区平均服务居民{average_h:,}户、{average_p:,}人。{source_text(**b['household_sources'])}。"
         f"全区有{b['village_converted']}个社区居委会由村委会改建（“村改居”），划归有关街道管辖。"
     )
-    c = b["service_centres"]
+    _service_centres_paragraph(part, b["service_centres"])
+    _workers_paragraph(part, f)
+    if f["honours"]:
+        honours = "；".join(
+            f"{h['year']}年{h['holder']}被{h['awarded_by'] or '上级'}评为“{h['title']}”"
+            for h in f["honours"][:6]
+        )
+        part.paragraphs.append(f"{honours}。")
+    _basic_charts(part, f["by_street"], b["service_centres"])
+    return part
+
+
+def _service_centres_paragraph(part: Part, c: dict) -> None:
     centres = c["street"] + c["committee"]
     part.paragraphs.append(
         f"截止目前，全区共建设街道服务中心{c['street']}个、社区服务中心{c['committee']}个，"
@@ -84,6 +97,10 @@ def basic_situation(f: dict) -> Part:
         f"500平方米以上共{c['over_500m2']}个。先后打造了{c['boutique']}个精品社区服务中心，"
         f"其中{c['demonstration']}个通过了全市和谐示范社区验收，发挥了典型示范、辐射带动作用。"
     )
+
+
+def _workers_paragraph(part: Part, f: dict) -> None:
+    b = f["base"]
     w = b["workers"]
     s = b["staffing"]
     age = f"平均年龄{f['average_age']}岁，" if f["average_age"] is not None else ""
@@ -96,13 +113,9 @@ def basic_situation(f: dict) -> Part:
         f"其中委员{w['members']}人，社工{w['social_workers']}人（{w['both']}人兼任），{age}"
         f"大专以上学历{w['college_or_above']}人，占{ratio(w['college_or_above'], w['total'])}。"
     )
-    if f["honours"]:
-        honours = "；".join(
-            f"{h['year']}年{h['holder']}被{h['awarded_by'] or '上级'}评为“{h['title']}”"
-            for h in f["honours"][:6]
-        )
-        part.paragraphs.append(f"{honours}。")
-    by_street = f["by_street"]
+
+
+def _basic_charts(part: Part, by_street: list[dict], c: dict) -> None:
     names = [r["name"] for r in by_street]
     part.charts.append(
         (
@@ -152,7 +165,6 @@ def basic_situation(f: dict) -> Part:
             ),
         )
     )
-    return part
 
 
 def administrative_load(f: dict) -> Part:
