@@ -7,15 +7,11 @@ from django.db.models import Q
 from community_admin.accounts import lockouts, scoping
 from community_admin.accounts.models import Role
 from community_admin.core.filters import StrictFilterSet
-from community_admin.core.forms import StyledFormMixin
+from community_admin.core.forms import StyledForm
 from community_admin.org.models import Committee, Street
 
 STATUS = {"active": ("在用", True), "inactive": ("已停用", False)}
 LOCKED_CHOICES = [("", "全部"), ("true", "已锁定"), ("false", "未锁定")]
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    pass
 
 
 class AccountFilter(StrictFilterSet):

@@ -7,11 +7,7 @@ from django.db.models import Q
 
 from community_admin.certificates.models import Certificate, CertificateType
 from community_admin.core.filters import StrictFilterSet
-from community_admin.core.forms import StyledFormMixin
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    pass
+from community_admin.core.forms import StyledForm
 
 
 class CertificateFilter(StrictFilterSet):

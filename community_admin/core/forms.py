@@ -24,3 +24,7 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    """The form of a filter set (`Meta.form`), styled like the rest of the pages."""

@@ -1,12 +1,11 @@
 """One filter set for the person list, used by the pages, the API and the exports."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from community_admin.core.filters import StrictFilterSet
-from community_admin.core.forms import StyledFormMixin
+from community_admin.core.forms import StyledForm
 from community_admin.residents import selectors
 from community_admin.residents.models import Person
 
@@ -19,10 +18,6 @@ TAGS = {
 }
 SENSITIVE_TAGS = {"disabled", "minimum_allowance"}
 ERR_AGE_RANGE = "年龄：最小年龄不能大于最大年龄。"
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    pass
 
 
 class PersonFilter(StrictFilterSet):

@@ -3,19 +3,14 @@ naming it, never the unfiltered list. Unbound (the page opened bare), the list i
 books (在岗＋借调)."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 
 from community_admin.core.filters import StrictFilterSet
-from community_admin.core.forms import StyledFormMixin
+from community_admin.core.forms import StyledForm
 from community_admin.staff import selectors
 from community_admin.staff.models import Post, Worker
 
 CURRENT = "current"
-
-
-class StyledForm(StyledFormMixin, forms.Form):
-    pass
 
 
 class WorkerFilter(StrictFilterSet):
