@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 from community_admin.accounts import scoping
 from community_admin.accounts.models import Role
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission, record_denied
-from community_admin.core.views import form_submit
+from community_admin.core.views import action_submit, form_submit
 from community_admin.dashboards import selectors as dashboard_selectors
 from community_admin.dashboards.forms import CommitteeEditForm, OfficeNormChoiceForm, RegistryMarkForm
 from community_admin.dashboards.jobs import SURVEY_REPORT
@@ -123,24 +123,27 @@ class CommitteeRegistryView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         user = request.user
         committee = scoping.get_in_scope_or_404(scoping.visible_committees(user), user, pk=pk)
-        form = RegistryMarkForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-            return redirect(_back(request, committee))
-        complete = form.cleaned_data["complete"]
-        service = services.committee_registry_complete if complete else services.committee_registry_incomplete
-        try:
-            service(actor=user, committee=committee)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                f"已确认{committee.name}人口登记完整：配置标准和经费测算改按人口登记户数。"
-                if complete
-                else f"已撤回{committee.name}人口登记完整的确认：配置标准和经费测算改按在册数。",
+        back = _back(request, committee)
+
+        def mark(data):
+            service = (
+                services.committee_registry_complete
+                if data["complete"]
+                else services.committee_registry_incomplete
             )
-        return redirect(_back(request, committee))
+            return service(actor=user, committee=committee)
+
+        return action_submit(
+            request,
+            mark,
+            form=RegistryMarkForm(request.POST),
+            back=back,
+            success_message=lambda c: (
+                f"已确认{c.name}人口登记完整：配置标准和经费测算改按人口登记户数。"
+                if c.registry_complete_at
+                else f"已撤回{c.name}人口登记完整的确认：配置标准和经费测算改按在册数。"
+            ),
+        )
 
 
 def _back(request, committee) -> str:

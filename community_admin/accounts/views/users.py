@@ -13,7 +13,7 @@ from community_admin.accounts.forms import UserCreateForm, UserUpdateForm
 from community_admin.accounts.labels import labelled
 from community_admin.accounts.models import User
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
-from community_admin.core.views import form_submit, paginate
+from community_admin.core.views import action_submit, form_submit, paginate, refusal_text
 
 PER_PAGE = 50
 
@@ -124,13 +124,13 @@ class AccountActionView(AccountMixin, View):
 
     def post(self, request, pk: int):
         account = self.get_account()
-        try:
-            type(self).service(actor=request.user, user=account)
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, self.done.format(name=account.display_name))
-        return redirect("accounts:user-detail", pk=account.pk)
+        service = type(self).service
+        return action_submit(
+            request,
+            lambda data: service(actor=request.user, user=account),
+            back=reverse("accounts:user-detail", args=[account.pk]),
+            success_message=self.done.format(name=account.display_name),
+        )
 
 
 class UserDeactivateView(AccountActionView):
@@ -157,6 +157,6 @@ class UserPasswordResetView(AccountMixin, View):
         try:
             account, password = services.user_password_reset(actor=request.user, user=account)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            messages.error(request, refusal_text(exc))
             return redirect("accounts:user-detail", pk=account.pk)
         return self.render_account(account, password=password)

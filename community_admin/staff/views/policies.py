@@ -5,9 +5,7 @@ versions; a draft is the bureau's alone (out of their scope: 404)."""
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -15,7 +13,7 @@ from django.views.generic import TemplateView
 
 from community_admin.accounts import scoping
 from community_admin.accounts.permissions import PermissionRequiredMixin, has_permission
-from community_admin.core.views import form_submit
+from community_admin.core.views import action_submit, form_submit
 from community_admin.staff import forms, selectors, services, yearly
 from community_admin.staff.models import PayPolicy, RetirementRuleSet
 
@@ -210,8 +208,11 @@ class VersionAdoptView(VersionMixin, View):
     def post(self, request, pk: int):
         version = self.get_version()
         detail = reverse(self.kind.url("detail"), args=[version.pk])
-        return _row_action(
-            request, lambda: self.kind.adopt(request.user, version), f"已采用{version}。", detail, detail
+        return action_submit(
+            request,
+            lambda data: self.kind.adopt(request.user, version),
+            back=detail,
+            success_message=f"已采用{version}。",
         )
 
 
@@ -222,21 +223,10 @@ class VersionDeleteView(VersionMixin, View):
         version = self.get_version()
         detail = reverse(self.kind.url("detail"), args=[version.pk])
         done = f"已删除{version}草稿。"
-        return _row_action(
+        return action_submit(
             request,
-            lambda: self.kind.delete(request.user, version),
-            done,
-            reverse("staff:policy-list"),
-            detail,
+            lambda data: self.kind.delete(request.user, version),
+            back=detail,
+            success_url=reverse("staff:policy-list"),
+            success_message=done,
         )
-
-
-def _row_action(request, call, done: str, success_url: str, back: str):
-    """A button's action: a refusal comes back as a message on the version's page, nothing done."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect(back)
-    messages.success(request, done)
-    return redirect(success_url)
